@@ -1,0 +1,31 @@
+#include "core/ids.h"
+
+#include <gtest/gtest.h>
+#include <sodium.h>
+
+#include <set>
+
+namespace ordo {
+namespace {
+
+TEST(Ids, AlphanumericHasRequestedLengthAndAlphabet) {
+  ASSERT_GE(sodium_init(), 0);
+  const std::string s = RandomAlphanumeric(40);
+  EXPECT_EQ(s.size(), 40u);
+  EXPECT_EQ(s.find_first_not_of(kAlphanumeric), std::string::npos);
+}
+
+TEST(Ids, NewIdsAreDistinct) {
+  std::set<std::string> seen;
+  for (int i = 0; i < 1000; ++i) seen.insert(NewId());
+  EXPECT_EQ(seen.size(), 1000u);
+}
+
+TEST(Ids, RandomHexEncodesBytes) {
+  const std::string h = RandomHex(16);
+  EXPECT_EQ(h.size(), 32u);
+  EXPECT_EQ(h.find_first_not_of("0123456789abcdef"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace ordo
