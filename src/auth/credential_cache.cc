@@ -1,0 +1,92 @@
+#include "auth/credential_cache.h"
+
+#include <sodium.h>
+
+#include <vector>
+
+namespace ordo::auth {
+
+CredentialCache::CredentialCache(const Clock& clock, std::size_t max_entries,
+                                 std::chrono::seconds ttl)
+    : clock_(clock), max_entries_(max_entries == 0 ? 1 : max_entries), ttl_(ttl) {
+  static_assert(sizeof(hmac_key_) == crypto_auth_hmacsha256_KEYBYTES);
+  if (sodium_init() < 0) std::abort();  // cannot run without a CSPRNG
+  randombytes_buf(hmac_key_, sizeof(hmac_key_));
+}
+
+CredentialCache::~CredentialCache() { sodium_memzero(hmac_key_, sizeof(hmac_key_)); }
+
+std::string CredentialCache::Fingerprint(std::string_view access_key,
+                                         std::string_view secret) const {
+  crypto_auth_hmacsha256_state st;
+  crypto_auth_hmacsha256_init(&st, hmac_key_, sizeof(hmac_key_));
+  // The separator makes ("ab", "c") and ("a", "bc") different; access keys never hold NUL.
+  static const unsigned char kSep = 0;
+  crypto_auth_hmacsha256_update(&st, reinterpret_cast<const unsigned char*>(access_key.data()),
+                                access_key.size());
+  crypto_auth_hmacsha256_update(&st, &kSep, 1);
+  crypto_auth_hmacsha256_update(&st, reinterpret_cast<const unsigned char*>(secret.data()),
+                                secret.size());
+  std::string out(crypto_auth_hmacsha256_BYTES, '\0');
+  crypto_auth_hmacsha256_final(&st, reinterpret_cast<unsigned char*>(out.data()));
+  sodium_memzero(&st, sizeof(st));
+  return out;
+}
+
+void CredentialCache::EraseLocked(std::unordered_map<std::string, Entry>::iterator it) {
+  insertion_order_.erase(it->second.order);
+  entries_.erase(it);
+}
+
+std::optional<CachedCheck> CredentialCache::Lookup(std::string_view access_key,
+                                                   std::string_view secret) {
+  std::string fp = Fingerprint(access_key, secret);
+  TimePoint now = clock_.Now();
+  std::lock_guard lock(mu_);
+  auto it = entries_.find(fp);
+  if (it == entries_.end()) return std::nullopt;
+  if (now >= it->second.expires) {
+    EraseLocked(it);
+    return std::nullopt;
+  }
+  return it->second.check;
+}
+
+void CredentialCache::Insert(std::string_view access_key, std::string_view secret,
+                             CachedCheck check) {
+  std::string fp = Fingerprint(access_key, secret);
+  TimePoint expires = clock_.Now() + ttl_;
+  std::lock_guard lock(mu_);
+  auto it = entries_.find(fp);
+  if (it != entries_.end()) EraseLocked(it);
+  // Entries all live ttl_, so the oldest inserted is also the first to expire.
+  while (entries_.size() >= max_entries_) EraseLocked(entries_.find(insertion_order_.front()));
+  insertion_order_.push_back(fp);
+  entries_.emplace(fp, Entry{std::move(check), expires, std::prev(insertion_order_.end())});
+}
+
+void CredentialCache::Invalidate(std::string_view access_key) {
+  std::lock_guard lock(mu_);
+  for (auto it = entries_.begin(); it != entries_.end();) {
+    if (it->second.check.access_key == access_key) {
+      auto next = std::next(it);
+      EraseLocked(it);
+      it = next;
+    } else {
+      ++it;
+    }
+  }
+}
+
+void CredentialCache::Clear() {
+  std::lock_guard lock(mu_);
+  entries_.clear();
+  insertion_order_.clear();
+}
+
+std::size_t CredentialCache::size() const {
+  std::lock_guard lock(mu_);
+  return entries_.size();
+}
+
+}  // namespace ordo::auth

@@ -1,0 +1,79 @@
+#include "auth/throttle.h"
+
+#include <algorithm>
+
+namespace ordo::auth {
+
+Throttle::Throttle(const Clock& clock, ThrottleConfig config) : clock_(clock), config_(config) {}
+
+bool Throttle::Expired(const Entry& e, TimePoint now) const {
+  return now - e.window_start >= config_.window;
+}
+
+std::optional<std::chrono::nanoseconds> Throttle::WaitFor(Table& table, std::string_view key,
+                                                          int threshold, TimePoint now) {
+  if (key.empty() || threshold <= 0) return std::nullopt;
+  auto it = table.find(std::string(key));
+  if (it == table.end()) return std::nullopt;
+  if (Expired(it->second, now)) {
+    table.erase(it);
+    return std::nullopt;
+  }
+  const Entry& e = it->second;
+  if (e.count < threshold) return std::nullopt;
+  // 3 s after the threshold-th failure, 6 s after the next, ... capped.
+  int doublings = std::min(e.count - threshold, 30);
+  auto backoff = std::min<std::chrono::nanoseconds>(config_.base_backoff * (1LL << doublings),
+                                                    config_.max_backoff);
+  auto until = e.last_failure + backoff;
+  if (now >= until) return std::nullopt;
+  return until - now;
+}
+
+std::optional<int> Throttle::Check(std::string_view subject, std::string_view address) {
+  TimePoint now = clock_.Now();
+  std::lock_guard lock(mu_);
+  auto a = WaitFor(subjects_, subject, config_.subject_threshold, now);
+  auto b = WaitFor(addresses_, address, config_.address_threshold, now);
+  if (!a && !b) return std::nullopt;
+  auto wait =
+      std::max(a.value_or(std::chrono::nanoseconds{0}), b.value_or(std::chrono::nanoseconds{0}));
+  // Round up: a client that waits exactly Retry-After seconds must not be refused again.
+  auto secs = std::chrono::ceil<std::chrono::seconds>(wait).count();
+  return static_cast<int>(std::max<long long>(secs, 1));
+}
+
+void Throttle::Bump(Table& table, std::string_view key, TimePoint now) {
+  if (key.empty()) return;
+  auto it = table.find(std::string(key));
+  if (it == table.end()) {
+    if (table.size() >= config_.max_entries) {
+      std::erase_if(table, [&](const auto& kv) { return Expired(kv.second, now); });
+    }
+    if (table.size() >= config_.max_entries) {
+      auto oldest = std::min_element(table.begin(), table.end(), [](const auto& x, const auto& y) {
+        return x.second.last_failure < y.second.last_failure;
+      });
+      table.erase(oldest);
+    }
+    it = table.emplace(std::string(key), Entry{0, now, now}).first;
+  } else if (Expired(it->second, now)) {
+    it->second = Entry{0, now, now};
+  }
+  ++it->second.count;
+  it->second.last_failure = now;
+}
+
+void Throttle::RecordFailure(std::string_view subject, std::string_view address) {
+  TimePoint now = clock_.Now();
+  std::lock_guard lock(mu_);
+  Bump(subjects_, subject, now);
+  Bump(addresses_, address, now);
+}
+
+void Throttle::RecordSuccess(std::string_view subject) {
+  std::lock_guard lock(mu_);
+  subjects_.erase(std::string(subject));
+}
+
+}  // namespace ordo::auth
