@@ -17,7 +17,7 @@ using Headers = std::vector<std::pair<std::string, std::string>>;
 struct Request {
   std::string method;   // "GET", "POST", ...
   std::string target;   // as sent: path and query
-  std::string path;     // percent-decoded path without the query
+  std::string path;     // path as sent (not decoded; the router decodes parameters), no query
   std::string query;    // raw query string without '?'
   Headers headers;      // names lower-case, in arrival order
   std::string body;

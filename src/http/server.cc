@@ -1,0 +1,515 @@
+#include "http/server.h"
+
+#include <asio.hpp>
+#include <asio/ssl.hpp>
+#include <spdlog/spdlog.h>
+
+#include <array>
+#include <atomic>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+#include "core/ids.h"
+#include "http/request_parser.h"
+
+namespace ordo::http {
+namespace {
+
+using tcp = asio::ip::tcp;
+using Strand = asio::strand<asio::io_context::executor_type>;
+using PlainStream = tcp::socket;
+using TlsStream = asio::ssl::stream<tcp::socket>;
+using SteadyClock = std::chrono::steady_clock;
+
+const char* Reason(int status) {
+  switch (status) {
+    case 100: return "Continue";
+    case 200: return "OK";
+    case 201: return "Created";
+    case 204: return "No Content";
+    case 301: return "Moved Permanently";
+    case 302: return "Found";
+    case 304: return "Not Modified";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
+    case 409: return "Conflict";
+    case 413: return "Content Too Large";
+    case 414: return "URI Too Long";
+    case 415: return "Unsupported Media Type";
+    case 422: return "Unprocessable Content";
+    case 429: return "Too Many Requests";
+    case 431: return "Request Header Fields Too Large";
+    case 500: return "Internal Server Error";
+    case 503: return "Service Unavailable";
+    default: return "Status";
+  }
+}
+
+bool ValidRequestId(std::string_view id) {
+  if (id.empty() || id.size() > 128) return false;
+  return std::ranges::all_of(id, [](unsigned char c) {
+    return std::isalnum(c) || c == '-' || c == '_' || c == '.';
+  });
+}
+
+std::string Serialize(const Request& request, const Response& response, bool keep_alive) {
+  std::string out;
+  out.reserve(256 + response.body.size());
+  out += "HTTP/1.1 ";
+  out += std::to_string(response.status);
+  out += ' ';
+  out += Reason(response.status);
+  out += "\r\n";
+  for (const auto& [name, value] : response.headers) {
+    out += name;
+    out += ": ";
+    out += value;
+    out += "\r\n";
+  }
+  if (response.status != 204 && response.status != 304) {
+    out += "Content-Length: ";
+    out += std::to_string(response.body.size());
+    out += "\r\n";
+  }
+  out += keep_alive ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n";
+  if (request.method != "HEAD" && response.status != 204 && response.status != 304) {
+    out += response.body;
+  }
+  return out;
+}
+
+}  // namespace
+
+class ConnectionBase {
+ public:
+  virtual ~ConnectionBase() = default;
+  virtual void PostClose(bool only_if_idle) = 0;
+};
+
+class Server::Impl {
+ public:
+  Impl(ServerOptions options, Dispatcher dispatcher)
+      : options_(std::move(options)), dispatcher_(std::move(dispatcher)), acceptor_(io_) {}
+
+  Status Start();
+  void Stop(std::chrono::milliseconds grace);
+  void Accept();
+  void Register(ConnectionBase* c, std::weak_ptr<ConnectionBase> w) {
+    std::lock_guard lock(conns_mu_);
+    conns_[c] = std::move(w);
+  }
+  void Unregister(ConnectionBase* c) {
+    std::lock_guard lock(conns_mu_);
+    conns_.erase(c);
+  }
+  void CloseAll(bool only_if_idle) {
+    std::lock_guard lock(conns_mu_);
+    for (auto& [ptr, weak] : conns_) {
+      if (auto c = weak.lock()) c->PostClose(only_if_idle);
+    }
+  }
+
+  ServerOptions options_;
+  Dispatcher dispatcher_;
+  asio::io_context io_;
+  // Keeps run() going while no socket operation is pending (a handler completing its Reply later
+  // on another thread posts back into io_).
+  asio::executor_work_guard<asio::io_context::executor_type> work_ = asio::make_work_guard(io_);
+  std::optional<asio::ssl::context> ssl_;
+  tcp::acceptor acceptor_;
+  std::vector<std::thread> threads_;
+  std::atomic<std::size_t> connections_{0};
+  std::atomic<std::size_t> in_flight_{0};
+  std::atomic<bool> stopping_{false};
+  std::atomic<uint16_t> port_{0};
+  bool started_ = false;
+  std::mutex conns_mu_;
+  std::unordered_map<ConnectionBase*, std::weak_ptr<ConnectionBase>> conns_;
+};
+
+namespace {
+
+template <typename Stream>
+tcp::socket& Lowest(Stream& s) {
+  if constexpr (std::is_same_v<Stream, TlsStream>) {
+    return s.next_layer();
+  } else {
+    return s;
+  }
+}
+
+// One client connection. Every member is touched only on the connection's strand (the socket's
+// executor), except through PostClose/ReplyState, which post onto it.
+template <typename Stream>
+class Connection final : public ConnectionBase,
+                         public std::enable_shared_from_this<Connection<Stream>> {
+ public:
+  Connection(Server::Impl& server, Stream stream)
+      : server_(server),
+        stream_(std::move(stream)),
+        timer_(Lowest(stream_).get_executor()),
+        parser_(ParserLimits{server.options_.max_request_line, server.options_.max_header_bytes},
+                server.dispatcher_.body_limit) {
+    asio::error_code ec;
+    const auto remote = Lowest(stream_).remote_endpoint(ec);
+    if (!ec) client_address_ = remote.address().to_string();
+    Lowest(stream_).set_option(tcp::no_delay(true), ec);
+  }
+
+  ~Connection() override {
+    server_.Unregister(this);
+    --server_.connections_;
+  }
+
+  void Start() {
+    server_.Register(this, this->weak_from_this());
+    ArmTimer(server_.options_.header_timeout);
+    if constexpr (std::is_same_v<Stream, TlsStream>) {
+      stream_.async_handshake(asio::ssl::stream_base::server,
+                              [self = this->shared_from_this()](const asio::error_code& ec) {
+                                if (ec) return self->Close();
+                                self->ReadMore();
+                              });
+    } else {
+      ReadMore();
+    }
+  }
+
+  void PostClose(bool only_if_idle) override {
+    asio::post(Lowest(stream_).get_executor(), [self = this->shared_from_this(), only_if_idle] {
+      if (!only_if_idle || (!self->busy_ && !self->parser_.started())) self->Close();
+    });
+  }
+
+  // Called on the strand with the handler's response.
+  void Write(std::shared_ptr<Request> request, Response response) {
+    if (closed_) return FinishRequest(*request, response);
+    response.Set("X-Request-Id", request->request_id);
+    keep_alive_ = keep_alive_ && !server_.stopping_;
+    if (auto c = response.Get("Connection"); c && *c == "close") keep_alive_ = false;
+    for (auto it = response.headers.begin(); it != response.headers.end();) {
+      it = (it->first == "Connection") ? response.headers.erase(it) : it + 1;
+    }
+    out_ = Serialize(*request, response, keep_alive_);
+    asio::async_write(stream_, asio::buffer(out_),
+                      [self = this->shared_from_this(), request, response = std::move(response)](
+                          const asio::error_code& ec, std::size_t) mutable {
+                        self->FinishRequest(*request, response);
+                        self->AfterWrite(ec);
+                      });
+  }
+
+ private:
+  void ReadMore() {
+    if (closed_) return;
+    stream_.async_read_some(
+        asio::buffer(buffer_),
+        [self = this->shared_from_this()](const asio::error_code& ec, std::size_t n) {
+          if (ec) return self->Close();
+          self->Feed(self->buffer_.data(), n);
+        });
+  }
+
+  void Feed(const char* data, std::size_t size) {
+    const bool was_started = parser_.started();
+    const bool had_headers = parser_.headers_complete();
+    const auto result = parser_.Feed(data, size);
+    if (!was_started && parser_.started()) {
+      started_at_ = SteadyClock::now();
+      ArmTimer(server_.options_.header_timeout);
+    }
+    switch (result.state) {
+      case RequestParser::State::kError:
+        return RespondToParseError(parser_.error());
+      case RequestParser::State::kComplete: {
+        pending_.assign(data + result.consumed, size - result.consumed);
+        keep_alive_ = parser_.keep_alive();
+        return Dispatch(parser_.TakeRequest());
+      }
+      case RequestParser::State::kNeedMore:
+        break;
+    }
+    if (!had_headers && parser_.headers_complete()) {
+      ArmTimer(server_.options_.body_timeout);
+      if (parser_.wants_continue()) {
+        static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+        asio::async_write(stream_, asio::buffer(kContinue.data(), kContinue.size()),
+                          [self = this->shared_from_this()](const asio::error_code& ec,
+                                                            std::size_t) {
+                            if (ec) return self->Close();
+                            self->ReadMore();
+                          });
+        return;
+      }
+    }
+    ReadMore();
+  }
+
+  void Prepare(Request& r) {
+    auto incoming = r.Header("x-request-id");
+    r.request_id = incoming && ValidRequestId(*incoming) ? std::string(*incoming) : RandomHex(8);
+    r.client_address = client_address_;
+    r.tls = std::is_same_v<Stream, TlsStream>;
+  }
+
+  void RespondToParseError(const Error& error) {
+    auto request = std::make_shared<Request>(parser_.partial());
+    if (request->method.empty()) request->method = "GET";
+    Prepare(*request);
+    keep_alive_ = false;  // the rest of the stream cannot be trusted or was not read
+    busy_ = true;
+    ++server_.in_flight_;
+    Write(request, server_.dispatcher_.render_error(error, *request));
+  }
+
+  void Dispatch(Request parsed) {
+    busy_ = true;
+    ++server_.in_flight_;
+    timer_.cancel();
+    ++timer_generation_;
+    auto request = std::make_shared<Request>(std::move(parsed));
+    Prepare(*request);
+    auto state = std::make_shared<ReplyState>(this->shared_from_this(), request);
+    Reply reply = [state](Response response) { state->Complete(std::move(response)); };
+    try {
+      server_.dispatcher_.handle(request, std::move(reply));
+    } catch (const std::exception& e) {
+      spdlog::error("event=unhandled_exception request_id={} error=\"{}\"", request->request_id,
+                    e.what());
+      state->Complete(server_.dispatcher_.render_error(
+          Error{ErrorCode::kInternal, "internal error", {}, {}}, *request));
+    }
+  }
+
+  void FinishRequest(const Request& request, const Response& response) {
+    if (!busy_) return;
+    busy_ = false;
+    if (server_.dispatcher_.on_complete) {
+      server_.dispatcher_.on_complete(request, response, SteadyClock::now() - started_at_);
+    }
+    --server_.in_flight_;
+  }
+
+  void AfterWrite(const asio::error_code& ec) {
+    out_.clear();
+    if (ec) return Close();
+    if (!keep_alive_) return LingerClose();
+    if (!pending_.empty()) {
+      std::string next = std::move(pending_);
+      pending_.clear();
+      return Feed(next.data(), next.size());
+    }
+    ArmTimer(server_.options_.idle_timeout);
+    ReadMore();
+  }
+
+  void ArmTimer(std::chrono::milliseconds after) {
+    const uint64_t generation = ++timer_generation_;
+    timer_.expires_after(after);
+    timer_.async_wait(
+        [self = this->shared_from_this(), generation](const asio::error_code& ec) {
+          if (ec || generation != self->timer_generation_ || self->busy_) return;
+          if (self->parser_.started() && !self->lingering_) {
+            self->RespondToParseError(
+                Error{ErrorCode::kRequestTimeout, "the request was not received in time", {}, {}});
+          } else {
+            self->Close();
+          }
+        });
+  }
+
+  // Closing a socket that still has unread request bytes makes the kernel send a reset, which can
+  // destroy the error response (413) before the client reads it. Shut down our side, then drain
+  // what the client still sends for a moment before closing.
+  void LingerClose() {
+    asio::error_code ignored;
+    Lowest(stream_).shutdown(tcp::socket::shutdown_send, ignored);
+    lingering_ = true;
+    ArmTimer(std::chrono::milliseconds(2000));
+    Drain();
+  }
+
+  void Drain() {
+    if (closed_) return;
+    Lowest(stream_).async_read_some(
+        asio::buffer(buffer_),
+        [self = this->shared_from_this()](const asio::error_code& ec, std::size_t) {
+          if (ec) return self->Close();
+          self->Drain();
+        });
+  }
+
+  void Close() {
+    if (closed_) return;
+    closed_ = true;
+    timer_.cancel();
+    asio::error_code ignored;
+    Lowest(stream_).shutdown(tcp::socket::shutdown_both, ignored);
+    Lowest(stream_).close(ignored);
+  }
+
+  // Shared by every copy of one request's Reply. Completes at most once; when the last copy is
+  // destroyed without a call, answers 500 so the client is never left hanging.
+  class ReplyState {
+   public:
+    ReplyState(std::shared_ptr<Connection> conn, std::shared_ptr<Request> request)
+        : conn_(std::move(conn)), request_(std::move(request)) {}
+    ~ReplyState() {
+      if (!done_.load()) {
+        spdlog::error("event=reply_dropped request_id={}", request_->request_id);
+        Complete(conn_->server_.dispatcher_.render_error(
+            Error{ErrorCode::kInternal, "internal error", {}, {}}, *request_));
+      }
+    }
+    void Complete(Response response) {
+      if (done_.exchange(true)) return;
+      asio::post(Lowest(conn_->stream_).get_executor(),
+                 [conn = conn_, request = request_, response = std::move(response)]() mutable {
+                   conn->Write(std::move(request), std::move(response));
+                 });
+    }
+
+   private:
+    std::shared_ptr<Connection> conn_;
+    std::shared_ptr<Request> request_;
+    std::atomic<bool> done_{false};
+  };
+
+  Server::Impl& server_;
+  Stream stream_;
+  asio::steady_timer timer_;
+  uint64_t timer_generation_ = 0;
+  RequestParser parser_;
+  std::array<char, 16 * 1024> buffer_{};
+  std::string pending_;
+  std::string out_;
+  std::string client_address_;
+  SteadyClock::time_point started_at_ = SteadyClock::now();
+  bool keep_alive_ = false;
+  bool busy_ = false;
+  bool closed_ = false;
+  bool lingering_ = false;
+};
+
+}  // namespace
+
+Status Server::Impl::Start() {
+  if (options_.tls_cert_file.has_value() != options_.tls_key_file.has_value()) {
+    return Fail(ErrorCode::kInvalidArgument, "--tls-cert and --tls-key must be given together");
+  }
+  if (options_.tls_cert_file) {
+    ssl_.emplace(asio::ssl::context::tls_server);
+    ssl_->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                      asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                      asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use);
+    asio::error_code ec;
+    ssl_->use_certificate_chain_file(*options_.tls_cert_file, ec);
+    if (ec) {
+      return Fail(ErrorCode::kInvalidArgument,
+                  "cannot use TLS certificate " + *options_.tls_cert_file + ": " + ec.message());
+    }
+    ssl_->use_private_key_file(*options_.tls_key_file, asio::ssl::context::pem, ec);
+    if (ec) {
+      return Fail(ErrorCode::kInvalidArgument,
+                  "cannot use TLS key " + *options_.tls_key_file + ": " + ec.message());
+    }
+  }
+  asio::error_code ec;
+  tcp::resolver resolver(io_);
+  auto endpoints = resolver.resolve(options_.host, std::to_string(options_.port),
+                                    tcp::resolver::passive, ec);
+  if (ec || endpoints.empty()) {
+    return Fail(ErrorCode::kInvalidArgument, "cannot resolve listen address " + options_.host);
+  }
+  const tcp::endpoint endpoint = endpoints.begin()->endpoint();
+  const std::string where = options_.host + ":" + std::to_string(options_.port);
+  acceptor_.open(endpoint.protocol(), ec);
+  if (!ec) acceptor_.set_option(tcp::acceptor::reuse_address(true), ec);
+  if (!ec) acceptor_.bind(endpoint, ec);
+  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return Fail(ErrorCode::kUnavailable, "cannot listen on " + where + ": " + ec.message());
+  }
+  port_ = acceptor_.local_endpoint().port();
+  Accept();
+  std::size_t n = options_.io_threads;
+  if (n == 0) n = std::max(1u, std::thread::hardware_concurrency());
+  for (std::size_t i = 0; i < n; ++i) {
+    threads_.emplace_back([this] {
+      for (;;) {
+        try {
+          io_.run();
+          return;
+        } catch (const std::exception& e) {
+          spdlog::error("event=io_thread_exception error=\"{}\"", e.what());
+        }
+      }
+    });
+  }
+  started_ = true;
+  return {};
+}
+
+void Server::Impl::Accept() {
+  acceptor_.async_accept(asio::make_strand(io_), [this](const asio::error_code& ec,
+                                                        tcp::socket socket) {
+    if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
+    if (!ec) {
+      if (connections_.load() >= options_.max_connections || stopping_) {
+        asio::error_code ignored;
+        socket.close(ignored);
+      } else {
+        ++connections_;
+        if (ssl_) {
+          std::make_shared<Connection<TlsStream>>(*this, TlsStream(std::move(socket), *ssl_))
+              ->Start();
+        } else {
+          std::make_shared<Connection<PlainStream>>(*this, std::move(socket))->Start();
+        }
+      }
+    } else {
+      spdlog::warn("event=accept_failed error=\"{}\"", ec.message());
+    }
+    Accept();
+  });
+}
+
+void Server::Impl::Stop(std::chrono::milliseconds grace) {
+  if (!started_ || stopping_.exchange(true)) return;
+  asio::post(io_, [this] {
+    asio::error_code ignored;
+    acceptor_.close(ignored);
+  });
+  CloseAll(/*only_if_idle=*/true);
+  const auto deadline = SteadyClock::now() + grace;
+  while (in_flight_.load() > 0 && SteadyClock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  CloseAll(/*only_if_idle=*/false);
+  const auto close_deadline = SteadyClock::now() + std::chrono::seconds(2);
+  while (connections_.load() > 0 && SteadyClock::now() < close_deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  work_.reset();
+  io_.stop();
+  for (auto& t : threads_) t.join();
+  threads_.clear();
+}
+
+Server::Server(ServerOptions options, Dispatcher dispatcher)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(dispatcher))) {}
+
+Server::~Server() { impl_->Stop(std::chrono::milliseconds(0)); }
+
+Status Server::Start() { return impl_->Start(); }
+void Server::Stop(std::chrono::milliseconds grace) { impl_->Stop(grace); }
+uint16_t Server::port() const { return impl_->port_.load(); }
+bool Server::tls() const { return impl_->ssl_.has_value(); }
+std::size_t Server::open_connections() const { return impl_->connections_.load(); }
+
+}  // namespace ordo::http

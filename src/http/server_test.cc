@@ -1,0 +1,173 @@
+#include "http/server.h"
+
+#include <asio.hpp>
+#include <gtest/gtest.h>
+
+#include <future>
+#include <thread>
+
+namespace ordo::http {
+namespace {
+
+// Sends raw bytes and reads until the server closes or one full response has arrived.
+std::string RoundTrip(uint16_t port, const std::string& wire) {
+  asio::io_context io;
+  asio::ip::tcp::socket socket(io);
+  socket.connect({asio::ip::make_address("127.0.0.1"), port});
+  asio::write(socket, asio::buffer(wire));
+  std::string out;
+  std::array<char, 4096> buf{};
+  asio::error_code ec;
+  for (;;) {
+    const std::size_t n = socket.read_some(asio::buffer(buf), ec);
+    if (ec) break;
+    out.append(buf.data(), n);
+    const std::size_t end = out.find("\r\n\r\n");
+    if (end == std::string::npos) continue;
+    const std::size_t cl = out.find("Content-Length: ");
+    if (cl == std::string::npos || cl > end) break;
+    const std::size_t len = std::stoul(out.substr(cl + 16));
+    if (out.size() >= end + 4 + len) break;
+  }
+  return out;
+}
+
+int StatusOf(const std::string& response) {
+  return response.size() > 12 ? std::stoi(response.substr(9, 3)) : 0;
+}
+
+class ServerTest : public ::testing::Test {
+ protected:
+  void StartWith(Handler handler) {
+    Dispatcher d;
+    d.body_limit = [](const Request&) -> std::size_t { return 16; };
+    d.handle = std::move(handler);
+    d.render_error = [](const Error& e, const Request&) {
+      Response r = Response::Text(e.code == ErrorCode::kPayloadTooLarge  ? 413
+                                  : e.code == ErrorCode::kHeadersTooLarge ? 431
+                                  : e.code == ErrorCode::kUriTooLong      ? 414
+                                  : e.code == ErrorCode::kInternal        ? 500
+                                                                          : 400,
+                                  std::string(ErrorCodeName(e.code)));
+      return r;
+    };
+    ServerOptions options;
+    options.port = 0;
+    options.io_threads = 2;
+    server_ = std::make_unique<Server>(options, std::move(d));
+    ASSERT_TRUE(server_->Start().has_value());
+  }
+  void TearDown() override {
+    if (server_) server_->Stop(std::chrono::milliseconds(1000));
+  }
+  std::unique_ptr<Server> server_;
+};
+
+TEST_F(ServerTest, AnswersAndAddsARequestId) {
+  StartWith([](RequestPtr req, Reply reply) { reply(Response::Text(200, "hi " + req->path)); });
+  const std::string r = RoundTrip(server_->port(), "GET /x HTTP/1.1\r\nHost: a\r\n\r\n");
+  EXPECT_EQ(StatusOf(r), 200);
+  EXPECT_NE(r.find("X-Request-Id: "), std::string::npos);
+  EXPECT_NE(r.find("hi /x"), std::string::npos);
+}
+
+TEST_F(ServerTest, EchoesAValidIncomingRequestId) {
+  StartWith([](RequestPtr, Reply reply) { reply(Response::Text(200, "")); });
+  const std::string r =
+      RoundTrip(server_->port(), "GET / HTTP/1.1\r\nX-Request-Id: abc-123\r\n\r\n");
+  EXPECT_NE(r.find("X-Request-Id: abc-123\r\n"), std::string::npos);
+}
+
+TEST_F(ServerTest, CompletesFromAnotherThread) {
+  StartWith([](RequestPtr, Reply reply) {
+    std::thread([reply] { reply(Response::Text(201, "later")); }).detach();
+  });
+  EXPECT_EQ(StatusOf(RoundTrip(server_->port(), "GET / HTTP/1.1\r\n\r\n")), 201);
+}
+
+TEST_F(ServerTest, DroppedReplyAnswers500) {
+  StartWith([](RequestPtr, Reply) {});
+  EXPECT_EQ(StatusOf(RoundTrip(server_->port(), "GET / HTTP/1.1\r\n\r\n")), 500);
+}
+
+TEST_F(ServerTest, ExceptionAnswers500) {
+  StartWith([](RequestPtr, Reply) { throw std::runtime_error("boom"); });
+  const std::string r = RoundTrip(server_->port(), "GET / HTTP/1.1\r\n\r\n");
+  EXPECT_EQ(StatusOf(r), 500);
+  EXPECT_EQ(r.find("boom"), std::string::npos);
+}
+
+TEST_F(ServerTest, OversizedBodyGets413BeforeTheBodyIsSent) {
+  StartWith([](RequestPtr, Reply reply) { reply(Response::Text(200, "")); });
+  // Only the headers are sent: the answer must come without waiting for the 1 MB.
+  const std::string r =
+      RoundTrip(server_->port(), "POST / HTTP/1.1\r\nContent-Length: 1000000\r\n\r\n");
+  EXPECT_EQ(StatusOf(r), 413);
+  EXPECT_NE(r.find("Connection: close"), std::string::npos);
+}
+
+TEST_F(ServerTest, LargeHeadersGet431) {
+  StartWith([](RequestPtr, Reply reply) { reply(Response::Text(200, "")); });
+  const std::string r = RoundTrip(
+      server_->port(), "GET / HTTP/1.1\r\nX-A: " + std::string(20000, 'a') + "\r\n\r\n");
+  EXPECT_EQ(StatusOf(r), 431);
+}
+
+TEST_F(ServerTest, PipelinedRequestsAreAnsweredInOrder) {
+  StartWith([](RequestPtr req, Reply reply) { reply(Response::Text(200, req->path)); });
+  asio::io_context io;
+  asio::ip::tcp::socket s(io);
+  s.connect({asio::ip::make_address("127.0.0.1"), server_->port()});
+  asio::write(s, asio::buffer(std::string("GET /one HTTP/1.1\r\n\r\nGET /two HTTP/1.1\r\n"
+                                          "Connection: close\r\n\r\n")));
+  std::string all;
+  asio::error_code ec;
+  std::array<char, 4096> buf{};
+  while (!ec) {
+    const std::size_t n = s.read_some(asio::buffer(buf), ec);
+    all.append(buf.data(), n);
+  }
+  const std::size_t one = all.find("/one");
+  const std::size_t two = all.find("/two");
+  ASSERT_NE(one, std::string::npos);
+  ASSERT_NE(two, std::string::npos);
+  EXPECT_LT(one, two);
+}
+
+TEST_F(ServerTest, StopWaitsForARequestInFlight) {
+  std::promise<void> entered;
+  StartWith([&entered](RequestPtr, Reply reply) {
+    entered.set_value();
+    std::thread([reply] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      reply(Response::Text(200, "finished"));
+    }).detach();
+  });
+  auto answer = std::async(std::launch::async,
+                           [port = server_->port()] { return RoundTrip(port, "GET / HTTP/1.1\r\n\r\n"); });
+  entered.get_future().wait();
+  server_->Stop(std::chrono::milliseconds(5000));
+  const std::string r = answer.get();
+  EXPECT_EQ(StatusOf(r), 200);
+  EXPECT_NE(r.find("finished"), std::string::npos);
+}
+
+TEST(Server, PortInUseIsAOneLineError) {
+  Dispatcher d;
+  d.handle = [](RequestPtr, Reply reply) { reply(Response::Text(200, "")); };
+  d.render_error = [](const Error&, const Request&) { return Response::Text(500, ""); };
+  ServerOptions o;
+  o.port = 0;
+  Server first(o, d);
+  ASSERT_TRUE(first.Start().has_value());
+  o.port = first.port();
+  Server second(o, d);
+  const Status st = second.Start();
+  ASSERT_FALSE(st.has_value());
+  EXPECT_EQ(st.error().code, ErrorCode::kUnavailable);
+  EXPECT_NE(st.error().detail.find("cannot listen on"), std::string::npos);
+  first.Stop(std::chrono::milliseconds(100));
+}
+
+}  // namespace
+}  // namespace ordo::http
