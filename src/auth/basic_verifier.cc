@@ -1,0 +1,144 @@
+#include "auth/basic_verifier.h"
+
+#include <sodium.h>
+
+#include <memory>
+
+namespace ordo::auth {
+namespace {
+
+bool HintMatches(const std::string& hint, std::string_view secret) {
+  std::string candidate = SecretHint(secret);
+  return hint.size() == candidate.size() && !hint.empty() &&
+         sodium_memcmp(hint.data(), candidate.data(), hint.size()) == 0;
+}
+
+// A cached success still stands when the access is usable and the generation it was made under
+// is current (or the previous one while its grace period runs).
+bool CacheStillValid(const CachedCheck& check, const LiveAccess& a, TimePoint now) {
+  if (!a.UsableAt(now)) return false;
+  if (!check.previous_secret) return check.generation == a.generation;
+  return check.generation == a.generation - 1 && a.PreviousValidAt(now);
+}
+
+}  // namespace
+
+std::string_view BasicOutcomeName(BasicOutcome o) {
+  switch (o) {
+    case BasicOutcome::kAllowed:
+      return "allowed";
+    case BasicOutcome::kAllowedCached:
+      return "allowed_cached";
+    case BasicOutcome::kMalformed:
+      return "malformed";
+    case BasicOutcome::kThrottled:
+      return "throttled";
+    case BasicOutcome::kOverloaded:
+      return "overloaded";
+    case BasicOutcome::kUnknownKey:
+      return "unknown_key";
+    case BasicOutcome::kDisabled:
+      return "disabled";
+    case BasicOutcome::kExpired:
+      return "expired";
+    case BasicOutcome::kWrongSecret:
+      return "wrong_secret";
+  }
+  return "unknown";
+}
+
+Error InvalidCredentialsError() {
+  return Error{ErrorCode::kUnauthenticated, "The access key or secret key is not valid.",
+               "invalid-credentials", std::nullopt};
+}
+
+BasicVerifier::BasicVerifier(const Clock& clock, const LiveAccessTable& accesses,
+                             CredentialCache& cache, Throttle& throttle, WorkerPool& hash_pool,
+                             HashParams hash_params)
+    : clock_(clock),
+      accesses_(accesses),
+      cache_(cache),
+      throttle_(throttle),
+      pool_(hash_pool),
+      hash_params_(hash_params) {}
+
+void BasicVerifier::Verify(std::string access_key, SecretString secret, std::string address,
+                           Done done) {
+  // 1. Format and checksum: no look-up, no hash.
+  if (!IsWellFormedAccessKey(access_key) || !IsWellFormedSecretKey(secret.view())) {
+    // Counted per address only: a malformed secret can never succeed, and counting it per key
+    // would let anyone throttle a key without even trying a plausible secret.
+    throttle_.RecordFailure("", address);
+    done(Fail(InvalidCredentialsError()), BasicOutcome::kMalformed);
+    return;
+  }
+
+  // 2. Cache of successes.
+  TimePoint now = clock_.Now();
+  if (auto hit = cache_.Lookup(access_key, secret.view())) {
+    auto live = accesses_.Find(access_key);
+    if (live && CacheStillValid(*hit, *live, now)) {
+      done(VerifiedAccess{live, hit->previous_secret}, BasicOutcome::kAllowedCached);
+      return;
+    }
+    cache_.Invalidate(access_key);
+  }
+
+  // 3. Throttle.
+  if (auto wait = throttle_.Check(access_key, address)) {
+    Error e{ErrorCode::kResourceExhausted, "Too many failed attempts; retry later.",
+            "too-many-attempts", *wait};
+    done(Fail(std::move(e)), BasicOutcome::kThrottled);
+    return;
+  }
+
+  // 4. Hash, off the I/O thread, on a bounded queue.
+  auto task = std::make_shared<std::tuple<std::string, SecretString, std::string, Done>>(
+      std::move(access_key), std::move(secret), std::move(address), std::move(done));
+  bool queued = pool_.TrySubmit([this, task] {
+    auto& [key, sec, addr, cb] = *task;
+    Decide(key, sec, addr, cb);
+  });
+  if (!queued) {
+    Error e{ErrorCode::kUnavailable, "The server is busy checking credentials; retry shortly.",
+            "overloaded", 1};
+    std::get<3> (*task)(Fail(std::move(e)), BasicOutcome::kOverloaded);
+  }
+}
+
+void BasicVerifier::Decide(const std::string& access_key, const SecretString& secret,
+                           const std::string& address, const Done& done) {
+  // Read the table now, not at submit time: a change committed while queued must count.
+  auto live = accesses_.Find(access_key);
+  TimePoint now = clock_.Now();
+  BasicOutcome outcome = BasicOutcome::kWrongSecret;
+  bool previous = false;
+  bool ok = false;
+  if (!live) {
+    BurnDummyVerify(secret.view(), hash_params_);
+    outcome = BasicOutcome::kUnknownKey;
+  } else if (!live->enabled) {
+    BurnDummyVerify(secret.view(), hash_params_);
+    outcome = BasicOutcome::kDisabled;
+  } else if (live->expires_at && now >= *live->expires_at) {
+    BurnDummyVerify(secret.view(), hash_params_);
+    outcome = BasicOutcome::kExpired;
+  } else {
+    previous = !HintMatches(live->secret_hint, secret.view()) && live->PreviousValidAt(now) &&
+               HintMatches(live->previous_secret_hint, secret.view());
+    ok = VerifyPassword(previous ? live->previous_secret_hash : live->secret_hash, secret.view());
+    if (ok) outcome = BasicOutcome::kAllowed;
+  }
+  if (!ok) {
+    throttle_.RecordFailure(access_key, address);
+    done(Fail(InvalidCredentialsError()), outcome);
+    return;
+  }
+  throttle_.RecordSuccess(access_key);
+  // The previous secret belongs to the generation before the current one.
+  long long generation = previous ? live->generation - 1 : live->generation;
+  cache_.Insert(access_key, secret.view(), CachedCheck{access_key, generation, previous});
+  done(VerifiedAccess{live, previous}, outcome);
+}
+
+}  // namespace ordo::auth
