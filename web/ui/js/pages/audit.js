@@ -1,1 +1,68 @@
-// placeholder
+// Administration → Audit log: GET /api/v1/audit-events, newest first, filtered by kind and
+// actor, with "Load more" following nextCursor.
+
+import * as api from "../api.js";
+import * as router from "../router.js";
+import { field, h, replace } from "../dom.js";
+import { timeEl } from "../format.js";
+
+const PAGE = 100;
+
+export async function renderAudit(main, query) {
+  const kind = field("Kind", { type: "search", name: "kind", value: query.get("kind") || "", autocomplete: "off" },
+    "e.g. auth.login, access.created");
+  const actor = field("Actor", { type: "search", name: "actor", value: query.get("actor") || "", autocomplete: "off" },
+    "Username or access key");
+  const form = h("form", { class: "filters", role: "search", "aria-label": "Filter the audit log" },
+    kind.field, actor.field, h("button", { type: "submit" }, "Filter"));
+  const tbody = h("tbody");
+  const more = h("button", { type: "button", class: "secondary", hidden: true }, "Load more");
+  const message = h("p", { class: "muted", role: "status" });
+  main.append(h("h1", {}, "Audit log"), form,
+    h("div", { class: "table-wrap" },
+      h("table", { "aria-label": "Audit events, newest first" },
+        h("thead", {}, h("tr", {}, ["Time", "Kind", "Actor", "Target", "From", "Details"].map((t) => h("th", { scope: "col" }, t)))),
+        tbody)),
+    message, more);
+
+  // Filters live in the URL, so a filtered view can be bookmarked and survives a re-login.
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const params = new URLSearchParams();
+    if (kind.input.value.trim()) params.set("kind", kind.input.value.trim());
+    if (actor.input.value.trim()) params.set("actor", actor.input.value.trim());
+    const qs = params.toString();
+    router.navigate(`/admin/audit${qs ? `?${qs}` : ""}`);
+  });
+
+  let cursor = null;
+  async function load() {
+    more.disabled = true;
+    try {
+      const data = await api.request("GET", "/api/v1/audit-events", {
+        query: { kind: query.get("kind"), actor: query.get("actor"), limit: PAGE, cursor },
+      });
+      for (const e of data.items || []) tbody.append(eventRow(e));
+      cursor = data.nextCursor;
+      more.hidden = !cursor;
+      message.textContent = tbody.children.length === 0 ? "No event matches." : `${tbody.children.length} events shown.`;
+    } catch (e) {
+      replace(message, h("span", { class: "error-text" }, api.describe(e)));
+    } finally {
+      more.disabled = false;
+    }
+  }
+  more.addEventListener("click", load);
+  await load();
+}
+
+function eventRow(e) {
+  const details = e.details && Object.keys(e.details).length ? JSON.stringify(e.details) : "—";
+  return h("tr", {},
+    h("td", {}, timeEl(e.time)),
+    h("td", {}, h("code", {}, e.kind)),
+    h("td", {}, e.actor || "—"),
+    h("td", {}, e.target || "—"),
+    h("td", {}, e.clientAddress || "—"),
+    h("td", { class: "mono" }, details));
+}
