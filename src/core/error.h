@@ -55,4 +55,11 @@ using Status = Result<void>;
   return std::unexpected(std::move(error));
 }
 
+// Drops the value of a Result, keeping its error (GCC 12's std::expected has no transform()).
+template <typename T>
+[[nodiscard]] Status ToStatus(const Result<T>& result) {
+  if (!result) return std::unexpected(result.error());
+  return {};
+}
+
 }  // namespace ordo

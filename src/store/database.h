@@ -83,4 +83,8 @@ class Database {
 // Current time in the stores' representation.
 long long NowMillis();
 
+// True when `e` reports a UNIQUE/PRIMARY KEY violation (SQLite or PostgreSQL wording). Catch
+// soci::soci_error inside a Write() callback and map it to kAlreadyExists with this.
+bool IsUniqueViolation(const soci::soci_error& e);
+
 }  // namespace ordo::store

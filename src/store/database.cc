@@ -1,0 +1,137 @@
+#include "store/database.h"
+
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+
+namespace ordo::store {
+namespace {
+
+constexpr std::string_view kSqlitePrefix = "sqlite:";
+
+bool StartsWith(std::string_view s, std::string_view prefix) {
+  return s.substr(0, prefix.size()) == prefix;
+}
+
+// Removes the password from a PostgreSQL URL so it can be logged and shown.
+std::string Redact(const std::string& url) {
+  const std::size_t scheme = url.find("://");
+  const std::size_t at = url.find('@');
+  if (scheme == std::string::npos || at == std::string::npos || at < scheme) return url;
+  const std::size_t colon = url.find(':', scheme + 3);
+  if (colon == std::string::npos || colon > at) return url;
+  return url.substr(0, colon) + ":***" + url.substr(at);
+}
+
+// SQLite pragmas for every pooled connection.
+// synchronous=FULL: in WAL mode it fsyncs the log on every commit, so a transaction answered
+// 2xx survives a power cut, not only a process crash (NORMAL would risk the last commits).
+// Ordo's writes are few next to its reads, so the fsync costs little where it matters.
+void ConfigureSqlite(soci::session& s) {
+  s << "PRAGMA journal_mode=WAL";
+  s << "PRAGMA synchronous=FULL";
+  s << "PRAGMA foreign_keys=ON";
+  s << "PRAGMA busy_timeout=10000";
+}
+
+}  // namespace
+
+long long NowMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+bool IsUniqueViolation(const soci::soci_error& e) {
+  const std::string what = e.what();
+  return what.find("UNIQUE constraint failed") != std::string::npos ||
+         what.find("duplicate key value") != std::string::npos;
+}
+
+Database::Database(Dialect dialect, std::string display_name, std::size_t pool_size)
+    : dialect_(dialect),
+      display_name_(std::move(display_name)),
+      pool_(std::make_unique<soci::connection_pool>(pool_size)),
+      pool_size_(pool_size) {}
+
+Database::~Database() = default;
+
+Result<std::unique_ptr<Database>> Database::Open(const std::string& url, std::size_t pool_size) {
+  if (pool_size == 0) pool_size = 1;
+  std::unique_ptr<Database> db;
+  std::string connect;
+  if (StartsWith(url, kSqlitePrefix)) {
+    const std::string path = url.substr(kSqlitePrefix.size());
+    if (path.empty()) return Fail(ErrorCode::kInvalidArgument, "the sqlite: URL has no path");
+    const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+    std::error_code ec;
+    if (!parent.empty() && !std::filesystem::is_directory(parent, ec)) {
+      return Fail(ErrorCode::kUnavailable,
+                  "cannot open database " + path + ": folder " + parent.string() + " does not exist");
+    }
+    db.reset(new Database(Dialect::kSqlite, url, pool_size));
+    connect = "db=\"" + path + "\" timeout=10 shared_cache=false";
+  } else if (StartsWith(url, "postgresql://") || StartsWith(url, "postgres://")) {
+    db.reset(new Database(Dialect::kPostgres, Redact(url), pool_size));
+    connect = url;
+  } else {
+    return Fail(ErrorCode::kInvalidArgument,
+                "unsupported database URL (use sqlite:PATH or postgresql://...)");
+  }
+  try {
+    for (std::size_t i = 0; i < pool_size; ++i) {
+      soci::session& s = db->pool_->at(i);
+      if (db->dialect_ == Dialect::kSqlite) {
+        s.open(*soci::factory_sqlite3(), connect);
+        ConfigureSqlite(s);
+      } else {
+        s.open(*soci::factory_postgresql(), connect);
+      }
+    }
+  } catch (const std::exception& e) {
+    std::string reason = e.what();
+    if (const std::size_t nl = reason.find('\n'); nl != std::string::npos) reason.resize(nl);
+    return Fail(ErrorCode::kUnavailable,
+                "cannot open database " + db->display_name_ + ": " + Redact(reason));
+  }
+  return db;
+}
+
+Status Database::Run(bool transaction, const std::function<Status(soci::session&)>& fn) {
+  try {
+    soci::session s(*pool_);
+    if (!transaction) return fn(s);
+    s << (dialect_ == Dialect::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN");
+    Status st;
+    try {
+      st = fn(s);
+    } catch (...) {
+      try {
+        s << "ROLLBACK";
+      } catch (...) {  // the connection is gone; the server rolled back for us
+      }
+      throw;
+    }
+    s << (st ? "COMMIT" : "ROLLBACK");
+    return st;
+  } catch (const soci::soci_error& e) {
+    spdlog::error("event=database_error database={} error=\"{}\"", display_name_, e.what());
+    return Fail(ErrorCode::kUnavailable, "the database is not available");
+  } catch (const std::exception& e) {
+    spdlog::error("event=database_error database={} error=\"{}\"", display_name_, e.what());
+    return Fail(ErrorCode::kInternal, "internal error");
+  }
+}
+
+bool Database::Ping() {
+  auto r = Read<int>([](soci::session& s) -> Result<int> {
+    int one = 0;
+    s << "SELECT 1", soci::into(one);
+    return one;
+  });
+  return r.has_value() && *r == 1;
+}
+
+}  // namespace ordo::store
