@@ -88,6 +88,7 @@ function createForm(result, reload) {
     try {
       const access = await api.request("POST", "/api/v1/accesses", { body });
       form.reset();
+      right.value = "operator";
       explain();
       showSecret(result, access, "Access created");
       await reload();
