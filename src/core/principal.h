@@ -20,6 +20,8 @@ struct Principal {
   Type type = Type::kAnonymous;
   std::string id;    // user id or access id (internal)
   std::string name;  // username, or the access key
+  std::string display_name;  // user's display name, or the access's name
+  std::string right;         // accesses: "reader" | "operator" | "designer" | "admin" | "custom"
   std::set<std::string> scopes;
   std::vector<std::string> groups;  // users only
   bool admin = false;               // users only: `admin: true`

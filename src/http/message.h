@@ -27,6 +27,8 @@ struct Request {
   // Filled by the router.
   std::string route;  // matched template, e.g. "/api/v1/accesses/{accessKey}"; "" when none
   std::vector<std::pair<std::string, std::string>> params;  // path parameters, decoded
+  // Set by the api layer once the caller is known, for the access log ("user:ada", "access:…").
+  std::string principal;
 
   // First header with this (lower-case) name.
   std::optional<std::string_view> Header(std::string_view lower_name) const;

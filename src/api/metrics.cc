@@ -1,0 +1,94 @@
+#include "api/metrics.h"
+
+#include <fmt/format.h>
+
+namespace ordo::api {
+namespace {
+
+// Label values are route templates and fixed words, but escape anyway: a metric line must
+// never break the format.
+std::string Escape(std::string_view v) {
+  std::string out;
+  for (char c : v) {
+    if (c == '\\' || c == '"') out.push_back('\\');
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out.push_back(c);
+  }
+  return out;
+}
+
+}  // namespace
+
+void Metrics::ObserveRequest(std::string_view method, std::string_view route, int status,
+                             double seconds) {
+  const std::string route_label = route.empty() ? "unmatched" : Escape(route);
+  const std::string base = fmt::format("method=\"{}\",route=\"{}\"", Escape(method), route_label);
+  const std::string with_status = fmt::format("{},status=\"{}\"", base, status);
+  std::lock_guard lock(mu_);
+  ++requests_[with_status];
+  Histogram& h = latency_[base];
+  for (std::size_t i = 0; i < kBuckets.size(); ++i) {
+    if (seconds <= kBuckets[i]) ++h.counts[i];
+  }
+  ++h.total;
+  h.sum += seconds;
+}
+
+void Metrics::DescribeCounter(const std::string& name, const std::string& help) {
+  std::lock_guard lock(mu_);
+  counter_help_[name] = help;
+  counters_[name];
+}
+
+void Metrics::Increment(const std::string& name, const std::string& labels, double by) {
+  std::lock_guard lock(mu_);
+  counters_[name][labels] += by;
+}
+
+void Metrics::AddGauge(const std::string& name, const std::string& help,
+                       std::function<double()> read) {
+  std::lock_guard lock(mu_);
+  gauges_[name] = Gauge{help, std::move(read)};
+}
+
+std::string Metrics::Render() const {
+  std::string out;
+  std::lock_guard lock(mu_);
+  out += "# HELP ordo_http_requests_total HTTP requests by method, route template and status.\n";
+  out += "# TYPE ordo_http_requests_total counter\n";
+  for (const auto& [labels, n] : requests_) {
+    out += fmt::format("ordo_http_requests_total{{{}}} {}\n", labels, n);
+  }
+  out += "# HELP ordo_http_request_duration_seconds Time from first byte to response written.\n";
+  out += "# TYPE ordo_http_request_duration_seconds histogram\n";
+  for (const auto& [labels, h] : latency_) {
+    for (std::size_t i = 0; i < kBuckets.size(); ++i) {
+      out += fmt::format("ordo_http_request_duration_seconds_bucket{{{},le=\"{}\"}} {}\n", labels,
+                         kBuckets[i], h.counts[i]);
+    }
+    out += fmt::format("ordo_http_request_duration_seconds_bucket{{{},le=\"+Inf\"}} {}\n", labels,
+                       h.total);
+    out += fmt::format("ordo_http_request_duration_seconds_sum{{{}}} {}\n", labels, h.sum);
+    out += fmt::format("ordo_http_request_duration_seconds_count{{{}}} {}\n", labels, h.total);
+  }
+  for (const auto& [name, series] : counters_) {
+    if (auto help = counter_help_.find(name); help != counter_help_.end()) {
+      out += fmt::format("# HELP {} {}\n", name, help->second);
+    }
+    out += fmt::format("# TYPE {} counter\n", name);
+    for (const auto& [labels, value] : series) {
+      out += labels.empty() ? fmt::format("{} {}\n", name, value)
+                            : fmt::format("{}{{{}}} {}\n", name, labels, value);
+    }
+  }
+  for (const auto& [name, gauge] : gauges_) {
+    out += fmt::format("# HELP {} {}\n# TYPE {} gauge\n{} {}\n", name, gauge.help, name, name,
+                       gauge.read());
+  }
+  return out;
+}
+
+}  // namespace ordo::api

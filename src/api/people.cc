@@ -1,0 +1,380 @@
+#include "api/people.h"
+
+#include <algorithm>
+#include <cctype>
+#include <memory>
+
+#include "api/errors.h"
+#include "api/request_fields.h"
+#include "core/clock.h"
+#include "core/ids.h"
+
+namespace ordo::api {
+namespace {
+
+constexpr std::size_t kMinPassword = 8;
+constexpr std::size_t kMaxPassword = 1024;
+constexpr std::size_t kMaxText = 200;
+
+nlohmann::json UserJson(const store::UserRecord& u) {
+  return {{"username", u.username},
+          {"displayName", u.display_name},
+          {"email", u.email},
+          {"groups", u.groups},
+          {"admin", u.admin},
+          {"enabled", u.enabled},
+          {"createdAt", FormatRfc3339(FromUnixSeconds(u.created_at / 1000))},
+          {"updatedAt", FormatRfc3339(FromUnixSeconds(u.updated_at / 1000))}};
+}
+
+nlohmann::json GroupJson(const store::GroupRecord& g) {
+  return {{"groupId", g.group_id},
+          {"name", g.name},
+          {"members", g.members},
+          {"createdAt", FormatRfc3339(FromUnixSeconds(g.created_at / 1000))}};
+}
+
+Status CheckPassword(const std::optional<std::string>& password) {
+  if (password && (password->size() < kMinPassword || password->size() > kMaxPassword)) {
+    return Fail(ErrorCode::kInvalidArgument, "'password' must have 8 to 1024 characters");
+  }
+  return {};
+}
+
+Status CheckText(const std::optional<std::string>& value, std::string_view field) {
+  if (value && value->size() > kMaxText) {
+    return Fail(ErrorCode::kInvalidArgument,
+                "'" + std::string(field) + "' must have at most 200 characters");
+  }
+  return {};
+}
+
+// Runs `work` on the slow pool (it hashes a password) and completes with its result; 503 when
+// the pool's queue is full.
+void OnSlowPool(WorkerPool& pool, std::function<Result<http::Response>()> work,
+                std::function<void(Result<http::Response>)> done) {
+  auto shared_done = std::make_shared<std::function<void(Result<http::Response>)>>(done);
+  if (!pool.TrySubmit([work = std::move(work), shared_done] { (*shared_done)(work()); })) {
+    Error busy{ErrorCode::kUnavailable, "the server is busy; retry shortly", {}, 1};
+    done(Fail(std::move(busy)));
+  }
+}
+
+Result<std::optional<std::string>> HashIfGiven(const std::optional<std::string>& password,
+                                               const auth::HashParams& params) {
+  if (!password) return std::optional<std::string>();
+  auto hash = auth::HashPassword(*password, params);
+  if (!hash) return Fail(hash.error());
+  return std::optional<std::string>(std::move(*hash));
+}
+
+void AddUserRoutes(RouteTable& table, const PeopleDeps& deps) {
+  store::UserRepository& users = deps.users;
+
+  table.Add(Route{
+      .method = "GET",
+      .path = "/api/v1/users",
+      .scope = kScopeAdmin,
+      .handler = [&users](const Call& call) -> Result<http::Response> {
+        auto page = ParsePage(call.request);
+        if (!page) return Fail(page.error());
+        auto rows = users.List(page->limit + 1, page->after);
+        if (!rows) return Fail(rows.error());
+        nlohmann::json items = nlohmann::json::array();
+        std::optional<std::string> last;
+        for (int i = 0; i < static_cast<int>(rows->size()) && i < page->limit; ++i) {
+          items.push_back(UserJson((*rows)[i]));
+        }
+        if (static_cast<int>(rows->size()) > page->limit) last = (*rows)[page->limit - 1].username;
+        return JsonResponse(200, ListBody(std::move(items), last));
+      },
+      .summary = "List users"});
+
+  table.Add(Route{
+      .method = "POST",
+      .path = "/api/v1/users",
+      .scope = kScopeAdmin,
+      .async_handler =
+          [deps](const Call& call, http::RequestPtr, std::function<void(Result<http::Response>)> done) {
+            auto body = ParseJsonBody(call.request);
+            if (!body) return done(Fail(body.error()));
+            if (auto st = RejectUnknownFields(
+                    *body, {"username", "displayName", "email", "groups", "admin", "enabled",
+                            "password"});
+                !st) {
+              return done(Fail(st.error()));
+            }
+            auto username = RequiredString(*body, "username");
+            auto password = RequiredString(*body, "password");
+            auto display = OptionalString(*body, "displayName");
+            auto email = OptionalString(*body, "email");
+            auto groups = OptionalStringList(*body, "groups");
+            auto admin = OptionalBool(*body, "admin");
+            auto enabled = OptionalBool(*body, "enabled");
+            for (const Error* e : {username ? nullptr : &username.error(),
+                                   password ? nullptr : &password.error(),
+                                   display ? nullptr : &display.error(),
+                                   email ? nullptr : &email.error(),
+                                   groups ? nullptr : &groups.error(),
+                                   admin ? nullptr : &admin.error(),
+                                   enabled ? nullptr : &enabled.error()}) {
+              if (e != nullptr) return done(Fail(*e));
+            }
+            if (!IsValidUsername(*username)) {
+              return done(Fail(ErrorCode::kInvalidArgument,
+                               "'username' must be 1 to 64 of letters, digits and . _ @ -"));
+            }
+            for (auto st : {CheckPassword(*password), CheckText(*display, "displayName"),
+                            CheckText(*email, "email")}) {
+              if (!st) return done(Fail(st.error()));
+            }
+            store::UserRecord user;
+            user.id = NewId();
+            user.username = *username;
+            user.display_name = display->value_or("");
+            user.email = email->value_or("");
+            user.groups = groups->value_or(std::vector<std::string>{});
+            user.admin = admin->value_or(false);
+            user.enabled = enabled->value_or(true);
+            user.created_at = user.updated_at = store::NowMillis();
+            OnSlowPool(
+                deps.slow_pool,
+                [deps, user = std::move(user), pw = std::move(*password)]() mutable
+                -> Result<http::Response> {
+                  auto hash = auth::HashPassword(pw, deps.hash_params);
+                  std::fill(pw.begin(), pw.end(), '\0');
+                  if (!hash) return Fail(hash.error());
+                  user.password_hash = std::move(*hash);
+                  auto created = deps.users.Create(std::move(user));
+                  if (!created) return Fail(created.error());
+                  http::Response r = JsonResponse(201, UserJson(*created));
+                  r.Set("Location", "/api/v1/users/" + http::PercentEncode(created->username));
+                  return r;
+                },
+                done);
+          },
+      .summary = "Create a user"});
+
+  table.Add(Route{
+      .method = "GET",
+      .path = "/api/v1/users/{username}",
+      .scope = kScopeAdmin,
+      .handler = [&users](const Call& call) -> Result<http::Response> {
+        const std::string username(call.request.Param("username"));
+        auto found = users.FindByUsername(username);
+        if (!found) return Fail(found.error());
+        if (!*found) return Fail(ErrorCode::kNotFound, "no user '" + username + "'");
+        return JsonResponse(200, UserJson(**found));
+      },
+      .summary = "Get a user"});
+
+  table.Add(Route{
+      .method = "PATCH",
+      .path = "/api/v1/users/{username}",
+      .scope = kScopeAdmin,
+      .async_handler =
+          [deps](const Call& call, http::RequestPtr, std::function<void(Result<http::Response>)> done) {
+            auto body = ParseJsonBody(call.request);
+            if (!body) return done(Fail(body.error()));
+            if (auto st = RejectUnknownFields(
+                    *body, {"displayName", "email", "groups", "admin", "enabled", "password"});
+                !st) {
+              return done(Fail(st.error()));
+            }
+            auto password = OptionalString(*body, "password");
+            auto display = OptionalString(*body, "displayName");
+            auto email = OptionalString(*body, "email");
+            auto groups = OptionalStringList(*body, "groups");
+            auto admin = OptionalBool(*body, "admin");
+            auto enabled = OptionalBool(*body, "enabled");
+            for (const Error* e : {password ? nullptr : &password.error(),
+                                   display ? nullptr : &display.error(),
+                                   email ? nullptr : &email.error(),
+                                   groups ? nullptr : &groups.error(),
+                                   admin ? nullptr : &admin.error(),
+                                   enabled ? nullptr : &enabled.error()}) {
+              if (e != nullptr) return done(Fail(*e));
+            }
+            for (auto st : {CheckPassword(*password), CheckText(*display, "displayName"),
+                            CheckText(*email, "email")}) {
+              if (!st) return done(Fail(st.error()));
+            }
+            store::UserPatch patch;
+            patch.display_name = *display;
+            patch.email = *email;
+            patch.groups = *groups;
+            patch.admin = *admin;
+            patch.enabled = *enabled;
+            const std::string username(call.request.Param("username"));
+            // Hashing is slow: only a patch with a password goes to the pool.
+            auto apply = [deps, username, patch, pw = std::move(*password)]() mutable
+                -> Result<http::Response> {
+              auto hash = HashIfGiven(pw, deps.hash_params);
+              if (pw) std::fill(pw->begin(), pw->end(), '\0');
+              if (!hash) return Fail(hash.error());
+              patch.password_hash = std::move(*hash);
+              auto updated = deps.users.Update(username, patch);
+              if (!updated) return Fail(updated.error());
+              return JsonResponse(200, UserJson(*updated));
+            };
+            if (!patch.password_hash && !body->contains("password")) return done(apply());
+            OnSlowPool(deps.slow_pool, std::move(apply), done);
+          },
+      .summary = "Change a user"});
+
+  table.Add(Route{
+      .method = "DELETE",
+      .path = "/api/v1/users/{username}",
+      .scope = kScopeAdmin,
+      .handler = [&users](const Call& call) -> Result<http::Response> {
+        const std::string username(call.request.Param("username"));
+        if (call.principal.IsUser() && call.principal.name == username) {
+          return Fail(ErrorCode::kFailedPrecondition, "you cannot delete yourself");
+        }
+        if (auto st = users.Delete(username); !st) return Fail(st.error());
+        return NoContent();
+      },
+      .summary = "Delete a user"});
+}
+
+void AddGroupRoutes(RouteTable& table, store::UserRepository& users) {
+  table.Add(Route{
+      .method = "GET",
+      .path = "/api/v1/groups",
+      .scope = kScopeAdmin,
+      .handler = [&users](const Call& call) -> Result<http::Response> {
+        auto page = ParsePage(call.request);
+        if (!page) return Fail(page.error());
+        auto rows = users.ListGroups(page->limit + 1, page->after);
+        if (!rows) return Fail(rows.error());
+        nlohmann::json items = nlohmann::json::array();
+        std::optional<std::string> last;
+        for (int i = 0; i < static_cast<int>(rows->size()) && i < page->limit; ++i) {
+          items.push_back(GroupJson((*rows)[i]));
+        }
+        if (static_cast<int>(rows->size()) > page->limit) last = (*rows)[page->limit - 1].group_id;
+        return JsonResponse(200, ListBody(std::move(items), last));
+      },
+      .summary = "List groups"});
+
+  table.Add(Route{
+      .method = "POST",
+      .path = "/api/v1/groups",
+      .scope = kScopeAdmin,
+      .handler = [&users](const Call& call) -> Result<http::Response> {
+        auto body = ParseJsonBody(call.request);
+        if (!body) return Fail(body.error());
+        if (auto st = RejectUnknownFields(*body, {"groupId", "name", "members"}); !st) {
+          return Fail(st.error());
+        }
+        auto id = RequiredString(*body, "groupId");
+        if (!id) return Fail(id.error());
+        if (!IsValidUsername(*id)) {
+          return Fail(ErrorCode::kInvalidArgument,
+                      "'groupId' must be 1 to 64 of letters, digits and . _ @ -");
+        }
+        auto name = OptionalString(*body, "name");
+        if (!name) return Fail(name.error());
+        if (auto st = CheckText(*name, "name"); !st) return Fail(st.error());
+        auto members = OptionalStringList(*body, "members");
+        if (!members) return Fail(members.error());
+        auto created = users.CreateGroup(store::GroupRecord{
+            *id, name->value_or(*id), members->value_or(std::vector<std::string>{}),
+            store::NowMillis()});
+        if (!created) return Fail(created.error());
+        http::Response r = JsonResponse(201, GroupJson(*created));
+        r.Set("Location", "/api/v1/groups/" + http::PercentEncode(created->group_id));
+        return r;
+      },
+      .summary = "Create a group"});
+
+  table.Add(Route{
+      .method = "GET",
+      .path = "/api/v1/groups/{groupId}",
+      .scope = kScopeAdmin,
+      .handler = [&users](const Call& call) -> Result<http::Response> {
+        const std::string id(call.request.Param("groupId"));
+        auto found = users.FindGroup(id);
+        if (!found) return Fail(found.error());
+        if (!*found) return Fail(ErrorCode::kNotFound, "no group '" + id + "'");
+        return JsonResponse(200, GroupJson(**found));
+      },
+      .summary = "Get a group"});
+
+  table.Add(Route{
+      .method = "PATCH",
+      .path = "/api/v1/groups/{groupId}",
+      .scope = kScopeAdmin,
+      .handler = [&users](const Call& call) -> Result<http::Response> {
+        auto body = ParseJsonBody(call.request);
+        if (!body) return Fail(body.error());
+        if (auto st = RejectUnknownFields(*body, {"name", "members"}); !st) {
+          return Fail(st.error());
+        }
+        auto name = OptionalString(*body, "name");
+        if (!name) return Fail(name.error());
+        if (auto st = CheckText(*name, "name"); !st) return Fail(st.error());
+        auto members = OptionalStringList(*body, "members");
+        if (!members) return Fail(members.error());
+        auto updated = users.UpdateGroup(std::string(call.request.Param("groupId")),
+                                         store::GroupPatch{*name, *members});
+        if (!updated) return Fail(updated.error());
+        return JsonResponse(200, GroupJson(*updated));
+      },
+      .summary = "Change a group"});
+
+  table.Add(Route{
+      .method = "DELETE",
+      .path = "/api/v1/groups/{groupId}",
+      .scope = kScopeAdmin,
+      .handler = [&users](const Call& call) -> Result<http::Response> {
+        if (auto st = users.DeleteGroup(std::string(call.request.Param("groupId"))); !st) {
+          return Fail(st.error());
+        }
+        return NoContent();
+      },
+      .summary = "Delete a group"});
+}
+
+void AddMeRoute(RouteTable& table, store::UserRepository& users) {
+  table.Add(Route{
+      .method = "GET",
+      .path = "/api/v1/me",
+      .scope = "",  // any authenticated caller
+      .handler = [&users](const Call& call) -> Result<http::Response> {
+        const Principal& p = call.principal;
+        std::vector<std::string> scopes(p.scopes.begin(), p.scopes.end());
+        if (p.IsAccess()) {
+          return JsonResponse(200, {{"type", "access"},
+                                    {"accessKey", p.name},
+                                    {"name", p.display_name},
+                                    {"right", p.right},
+                                    {"scopes", scopes}});
+        }
+        auto found = users.FindByUsername(p.name);
+        if (!found) return Fail(found.error());
+        if (!*found) return Fail(ErrorCode::kUnauthenticated, "the session's user is gone");
+        nlohmann::json me = UserJson(**found);
+        me["type"] = "user";
+        me["scopes"] = scopes;
+        return JsonResponse(200, me);
+      },
+      .summary = "Who am I"});
+}
+
+}  // namespace
+
+bool IsValidUsername(std::string_view username) {
+  if (username.empty() || username.size() > 64) return false;
+  return std::ranges::all_of(username, [](unsigned char c) {
+    return std::isalnum(c) || c == '.' || c == '_' || c == '@' || c == '-';
+  });
+}
+
+void AddPeopleRoutes(RouteTable& table, PeopleDeps deps) {
+  AddUserRoutes(table, deps);
+  AddGroupRoutes(table, deps.users);
+  AddMeRoute(table, deps.users);
+}
+
+}  // namespace ordo::api

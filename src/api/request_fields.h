@@ -1,0 +1,49 @@
+#pragma once
+// Reading request JSON and queries with exact 400 errors naming the field ("'name' must be a
+// string"), so that every resource rejects bad input the same way.
+
+#include <nlohmann/json.hpp>
+
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.h"
+#include "http/message.h"
+
+namespace ordo::api {
+
+// 400 when `body` has a member not in `allowed` (typos must not pass silently).
+[[nodiscard]] Status RejectUnknownFields(const nlohmann::json& body,
+                                         std::initializer_list<std::string_view> allowed);
+
+[[nodiscard]] Result<std::optional<std::string>> OptionalString(const nlohmann::json& body,
+                                                                std::string_view field);
+// Missing, null or empty → 400.
+[[nodiscard]] Result<std::string> RequiredString(const nlohmann::json& body,
+                                                 std::string_view field);
+[[nodiscard]] Result<std::optional<bool>> OptionalBool(const nlohmann::json& body,
+                                                       std::string_view field);
+[[nodiscard]] Result<std::optional<long long>> OptionalInteger(const nlohmann::json& body,
+                                                               std::string_view field);
+[[nodiscard]] Result<std::optional<std::vector<std::string>>> OptionalStringList(
+    const nlohmann::json& body, std::string_view field);
+
+// A page of a list: `limit` (default 50, 1..500) and the opaque `cursor` of API.md section 1.
+struct Page {
+  int limit = 50;
+  std::string after;  // decoded cursor: the sort key of the last item of the previous page
+};
+[[nodiscard]] Result<Page> ParsePage(const http::Request& request);
+// Opaque cursor for a sort key (base64url, so it is safe in a query string).
+std::string EncodeCursor(std::string_view key);
+// {"items": items, "nextCursor": cursor of `last_key` or null}.
+nlohmann::json ListBody(nlohmann::json items, const std::optional<std::string>& last_key);
+
+// Query flag: "true"/"false"; absent → `fallback`; anything else → 400.
+[[nodiscard]] Result<bool> QueryBool(const http::Request& request, std::string_view name,
+                                     bool fallback);
+
+}  // namespace ordo::api

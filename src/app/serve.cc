@@ -1,0 +1,79 @@
+#include "app/serve.h"
+
+#include <signal.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+
+#include "api/api_dispatcher.h"
+#include "app/config.h"
+#include "app/services.h"
+#include "core/log.h"
+#include "http/server.h"
+
+namespace ordo::app {
+namespace {
+
+constexpr auto kShutdownGrace = std::chrono::seconds(20);
+
+int StartupError(const std::string& message) {
+  std::fprintf(stderr, "ordo: error: %s\n", message.c_str());
+  return 2;
+}
+
+}  // namespace
+
+int RunServe(const std::vector<std::string>& args) {
+  auto config = LoadConfig(args);
+  if (!config) {
+    if (config.error().code == ErrorCode::kFailedPrecondition) {  // --help
+      std::fputs(config.error().detail.c_str(), stdout);
+      return 0;
+    }
+    return StartupError(config.error().detail);
+  }
+  // Signals are taken synchronously by this thread (sigwait); every thread started from here on
+  // inherits the mask, so no other thread is interrupted by them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  log::Init(config->log_level);
+  auto services = BuildServices(*config);
+  if (!services) return StartupError(services.error().detail);
+
+  api::RouteTable routes;
+  AddAllRoutes(routes, **services);
+  api::ApiDispatcher dispatcher(routes, (*services)->authenticator.get(), (*services)->metrics);
+
+  http::ServerOptions options;
+  options.host = config->host;
+  options.port = config->port;
+  options.io_threads = config->io_threads;
+  options.max_connections = config->max_connections;
+  options.tls_cert_file = config->tls_cert;
+  options.tls_key_file = config->tls_key;
+  http::Server server(options, dispatcher.ForServer());
+  if (Status st = server.Start(); !st) return StartupError(st.error().detail);
+
+  Config effective = *config;
+  effective.port = server.port();
+  std::fprintf(stderr, "ordo ready: serving %s (database %s)\n", effective.BaseUrl().c_str(),
+               (*services)->db->display_name().c_str());
+  std::fflush(stderr);
+  spdlog::info("event=ready url={} database={}", effective.BaseUrl(),
+               (*services)->db->display_name());
+
+  int received = 0;
+  sigwait(&signals, &received);
+  spdlog::info("event=stopping signal={}", received == SIGTERM ? "SIGTERM" : "SIGINT");
+  server.Stop(std::chrono::duration_cast<std::chrono::milliseconds>(kShutdownGrace));
+  services->reset();  // joins the pools, closes the database
+  spdlog::info("event=stopped");
+  return 0;
+}
+
+}  // namespace ordo::app

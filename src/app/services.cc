@@ -1,0 +1,75 @@
+#include "app/services.h"
+
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <thread>
+
+#include "api/health.h"
+#include "api/people.h"
+#include "api/static_routes.h"
+#include "app/bootstrap.h"
+#include "store/migrations.h"
+
+namespace ordo::app {
+namespace {
+
+Status PrepareDataDir(const std::string& dir) {
+  std::error_code ec;
+  if (!std::filesystem::exists(dir, ec)) {
+    std::filesystem::create_directories(dir, ec);
+    if (ec) return Fail(ErrorCode::kUnavailable, "cannot create data folder " + dir + ": " + ec.message());
+    ::chmod(dir.c_str(), 0700);
+  } else if (!std::filesystem::is_directory(dir, ec)) {
+    return Fail(ErrorCode::kUnavailable, "data folder " + dir + " is not a folder");
+  }
+  if (::access(dir.c_str(), W_OK) != 0) {
+    return Fail(ErrorCode::kUnavailable, "data folder " + dir + " is not writable");
+  }
+  return {};
+}
+
+}  // namespace
+
+Services::~Services() {
+  if (slow_pool) slow_pool->Shutdown();
+  keep_alive.clear();
+  authenticator.reset();
+}
+
+Result<std::unique_ptr<Services>> BuildServices(const Config& config) {
+  auto s = std::make_unique<Services>();
+  s->config = config;
+  if (Status st = auth::InitSodium(); !st) return Fail(st.error());
+  if (Status st = PrepareDataDir(config.data_dir); !st) return Fail(st.error());
+  s->hash_params.ops_limit = config.argon2_ops;
+  s->hash_params.mem_limit = config.argon2_mem_kib * 1024;
+
+  auto db = store::Database::Open(config.DatabaseUrl(), config.db_pool);
+  if (!db) return Fail(db.error());
+  s->db = std::move(*db);
+  if (Status st = store::ApplyMigrations(*s->db, store::AllMigrations()); !st) {
+    return Fail(ErrorCode::kUnavailable,
+                "cannot prepare database " + s->db->display_name() + ": " + st.error().detail);
+  }
+  s->users = std::make_unique<store::UserRepository>(*s->db);
+  auto boot = BootstrapAdmin(*s->users, config.data_dir, s->hash_params);
+  if (!boot) return Fail(boot.error());
+
+  const std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
+  s->slow_pool = std::make_unique<WorkerPool>(
+      config.hash_threads == 0 ? cores : config.hash_threads, config.hash_queue);
+  s->metrics.AddGauge("ordo_hash_pool_in_flight", "Password hashes queued or running.",
+                      [pool = s->slow_pool.get()] { return static_cast<double>(pool->InFlight()); });
+  return s;
+}
+
+void AddAllRoutes(api::RouteTable& table, Services& s) {
+  api::AddHealthRoutes(table, [db = s.db.get()] { return db->Ping(); }, s.metrics);
+  api::AddPeopleRoutes(table, api::PeopleDeps{*s.users, *s.slow_pool, s.hash_params});
+  api::AddStaticRoutes(table);
+}
+
+}  // namespace ordo::app
