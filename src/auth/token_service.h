@@ -1,0 +1,86 @@
+#pragma once
+// Access tokens for REST accesses (API.md section 3.2): signing keys from the store (sealed under
+// the master key), issuance after a successful credential check, and the Bearer check on every
+// request — a signature check plus a look-up in the live-access table, no database, no hash.
+//
+// Bearer check: the JWT rules of jwt.h, then the access named by `sub` must exist, be enabled
+// and unexpired, and its generation must equal the token's `gen` (a regeneration or deletion
+// kills earlier tokens); the caller's scopes are the token's scopes intersected with the
+// access's current ones (a narrowed right bites at once, as 403).
+//
+// Thread-safe after LoadOrCreateKeys().
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "auth/jwt.h"
+#include "auth/key_ring.h"
+#include "auth/live_access_table.h"
+#include "auth/master_key.h"
+#include "core/clock.h"
+#include "core/error.h"
+#include "core/principal.h"
+#include "store/database.h"
+
+namespace ordo::auth {
+
+struct TokenConfig {
+  JwsAlg alg = JwsAlg::kHs256;
+  std::chrono::seconds lifetime{900};                 // default token lifetime
+  std::chrono::seconds max_lifetime{86400};           // upper bound of `lifetime` (API.md: 24 h)
+  std::chrono::seconds rotate_after{30 * 24 * 3600};  // a new signing key after this age
+  JwtConfig jwt;
+};
+
+struct IssuedToken {
+  std::string token;
+  long long expires_in = 0;  // seconds
+  TimePoint expires_at;
+  std::string scope;  // space-separated
+};
+
+class TokenService {
+ public:
+  TokenService(store::Database& db, const Clock& clock, const LiveAccessTable& accesses,
+               MasterKey master_key, TokenConfig config);
+
+  // Loads the keys; creates (and activates) a key of the configured algorithm when there is no
+  // active one of that algorithm or it is older than rotate_after. Earlier keys keep verifying
+  // until the longest token they may have signed has expired.
+  [[nodiscard]] Status LoadOrCreateKeys();
+  // Re-reads the keys (other nodes' rotations).
+  [[nodiscard]] Status ReloadKeys();
+
+  // A token for `access` after its credentials were checked. `requested_lifetime` may shorten
+  // the default; `requested_scopes` (OAuth `scope`) must be a subset of the access's scopes
+  // (kInvalidArgument "invalid-scope" otherwise). The token never outlives the access's expiry,
+  // nor the grace period when the previous secret was used.
+  [[nodiscard]] Result<IssuedToken> Issue(
+      const LiveAccess& access, std::optional<std::chrono::seconds> requested_lifetime,
+      const std::optional<std::set<std::string>>& requested_scopes, bool via_previous_secret);
+
+  // The Bearer check. kUnauthenticated "invalid-token" on any failure (the reason goes to
+  // `*reason` for the audit log).
+  [[nodiscard]] Result<Principal> VerifyBearer(std::string_view token,
+                                               std::string* reason = nullptr) const;
+
+  // {"keys": [...]} with the public keys of the EdDSA keys (empty for HS256).
+  nlohmann::json Jwks() const;
+
+  const TokenConfig& config() const { return config_; }
+  const KeyRing& keys() const { return ring_; }
+
+ private:
+  store::Database& db_;
+  const Clock& clock_;
+  const LiveAccessTable& accesses_;
+  const MasterKey master_key_;
+  const TokenConfig config_;
+  KeyRing ring_;
+  JwtCodec codec_;
+};
+
+}  // namespace ordo::auth
