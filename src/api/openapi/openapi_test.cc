@@ -5,6 +5,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
 #include <optional>
 #include <set>
 #include <string>
@@ -15,6 +19,8 @@
 #include "api/openapi.h"
 #include "api/route.h"
 #include "api/static_routes.h"
+#include "app/config.h"
+#include "app/services.h"
 
 namespace ordo::api {
 namespace {
@@ -144,6 +150,74 @@ TEST(OpenApiTest, DocumentsExactlyTheRoutesOfApiMd) {
   AddStaticRoutes(table);  // serves GET /api/openapi.json
   const std::vector<std::string> problems = CheckOpenApiAgainstRoutes(Document(), table);
   EXPECT_TRUE(problems.empty()) << Join(problems);
+}
+
+// Routes of API.md that the app does not serve yet, because their module is not wired into
+// AddAllRoutes yet. Each entry must leave this list the moment its route is served (the test
+// fails on a listed route that is served), and the list must end up empty.
+const std::set<std::string> kNotYetServed = {
+    "DELETE /api/v1/accesses/{accessKey}",
+    "DELETE /api/v1/process-definitions/{id}",
+    "DELETE /api/v1/process-instances/{id}",
+    "GET /api/v1/accesses",
+    "GET /api/v1/accesses/{accessKey}",
+    "GET /api/v1/audit-events",
+    "GET /api/v1/process-definitions",
+    "GET /api/v1/process-definitions/{id}",
+    "GET /api/v1/process-definitions/{id}/xml",
+    "GET /api/v1/process-instances",
+    "GET /api/v1/process-instances/{id}",
+    "GET /api/v1/process-instances/{id}/history",
+    "GET /api/v1/process-instances/{id}/variables",
+    "GET /api/v1/tasks",
+    "GET /api/v1/tasks/{id}",
+    "PATCH /api/v1/accesses/{accessKey}",
+    "POST /api/auth/jwt",
+    "POST /api/auth/login",
+    "POST /api/auth/logout",
+    "POST /api/auth/token",
+    "POST /api/v1/accesses",
+    "POST /api/v1/accesses/{accessKey}/secret",
+    "POST /api/v1/external-tasks/fetch-and-lock",
+    "POST /api/v1/external-tasks/{id}/complete",
+    "POST /api/v1/external-tasks/{id}/failure",
+    "POST /api/v1/messages",
+    "POST /api/v1/process-definitions",
+    "POST /api/v1/process-definitions/key/{key}/start",
+    "POST /api/v1/tasks/{id}/claim",
+    "POST /api/v1/tasks/{id}/complete",
+    "POST /api/v1/tasks/{id}/unclaim",
+    "PUT /api/v1/process-instances/{id}/variables/{name}",
+};
+
+// The real thing: the route table the server builds (app::AddAllRoutes), compared with the
+// document in both directions, scopes included.
+TEST(OpenApiTest, DocumentsExactlyTheRoutesTheAppServes) {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("ordo-openapi-test-" + std::to_string(::getpid()));
+  app::Config config;
+  config.data_dir = dir.string();
+  config.hash_threads = 1;
+  setenv("ORDO_ADMIN_PASSWORD", "openapi-test-password", 1);
+  auto services = app::BuildServices(config);
+  ASSERT_TRUE(services.has_value()) << services.error().detail;
+  RouteTable table;
+  app::AddAllRoutes(table, **services);
+
+  std::vector<std::string> problems = CheckOpenApiAgainstRoutes(Document(), table);
+  std::vector<std::string> unexpected;
+  for (const std::string& p : problems) {
+    const auto colon = p.find(": documented but not served");
+    if (colon != std::string::npos && kNotYetServed.contains(p.substr(0, colon))) continue;
+    unexpected.push_back(p);
+  }
+  EXPECT_TRUE(unexpected.empty()) << Join(unexpected);
+  for (const Route& route : table.routes()) {
+    EXPECT_FALSE(kNotYetServed.contains(route.method + " " + route.path))
+        << route.method << " " << route.path << " is served now: remove it from kNotYetServed";
+  }
+  services->reset();
+  std::filesystem::remove_all(dir);
 }
 
 TEST(OpenApiTest, StaticRoutesServeTheDocumentAndAreNotOperations) {
