@@ -96,6 +96,7 @@ class Server::Impl {
   Impl(ServerOptions options, Dispatcher dispatcher)
       : options_(std::move(options)), dispatcher_(std::move(dispatcher)), acceptor_(io_) {}
 
+  Status Listen();
   Status Start();
   void Stop(std::chrono::milliseconds grace);
   void Accept();
@@ -128,6 +129,7 @@ class Server::Impl {
   std::atomic<bool> stopping_{false};
   std::atomic<uint16_t> port_{0};
   bool started_ = false;
+  bool listening_ = false;
   std::mutex conns_mu_;
   std::unordered_map<ConnectionBase*, std::weak_ptr<ConnectionBase>> conns_;
 };
@@ -398,7 +400,8 @@ class Connection final : public ConnectionBase,
 
 }  // namespace
 
-Status Server::Impl::Start() {
+Status Server::Impl::Listen() {
+  if (listening_) return {};
   if (options_.tls_cert_file.has_value() != options_.tls_key_file.has_value()) {
     return Fail(ErrorCode::kInvalidArgument, "--tls-cert and --tls-key must be given together");
   }
@@ -436,6 +439,12 @@ Status Server::Impl::Start() {
     return Fail(ErrorCode::kUnavailable, "cannot listen on " + where + ": " + ec.message());
   }
   port_ = acceptor_.local_endpoint().port();
+  listening_ = true;
+  return {};
+}
+
+Status Server::Impl::Start() {
+  if (Status st = Listen(); !st) return st;
   Accept();
   std::size_t n = options_.io_threads;
   if (n == 0) n = std::max(1u, std::thread::hardware_concurrency());
@@ -506,6 +515,7 @@ Server::Server(ServerOptions options, Dispatcher dispatcher)
 
 Server::~Server() { impl_->Stop(std::chrono::milliseconds(0)); }
 
+Status Server::Listen() { return impl_->Listen(); }
 Status Server::Start() { return impl_->Start(); }
 void Server::Stop(std::chrono::milliseconds grace) { impl_->Stop(grace); }
 uint16_t Server::port() const { return impl_->port_.load(); }

@@ -57,8 +57,11 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  // Binds and starts the I/O threads. kUnavailable with a one-line reason when the address is
-  // in use or cannot be bound, kInvalidArgument for bad TLS files.
+  // Loads TLS files and binds the address without serving yet, so that start-up can fail on a
+  // busy port before it touches anything else. kUnavailable with a one-line reason when the
+  // address is in use or cannot be bound, kInvalidArgument for bad TLS files. Idempotent.
+  [[nodiscard]] Status Listen();
+  // Listen() if not done, then starts accepting on the I/O threads.
   [[nodiscard]] Status Start();
   // Stops accepting, lets requests in flight finish for up to `grace`, then closes every
   // connection and joins the threads. Idempotent.
