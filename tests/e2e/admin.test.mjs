@@ -193,7 +193,7 @@ test("audit log: newest first, filtered by actor", async () => {
   await page.getByRole("button", { name: "Filter" }).click();
   await page.waitForURL(/actor=admin/);
   await page.locator("tbody tr").first().waitFor();
-  const actors = await page.locator("tbody tr td:nth-child(3)").allTextContents();
+  const actors = await page.locator("tbody tr td:nth-child(4)").allTextContents();
   assert.ok(actors.length > 0);
   assert.ok(actors.every((a) => a === "admin"), actors.join(","));
   const times = await page.locator("tbody tr td:first-child time").evaluateAll((els) => els.map((e) => e.dateTime));

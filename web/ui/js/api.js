@@ -91,6 +91,9 @@ export async function listAll(path, query = {}, maxPages = 20) {
 export function describe(error) {
   if (!(error instanceof ApiError)) return String(error && error.message ? error.message : error);
   if (error.status === 0) return `${error.problem.title}.`;
+  if (error.status === 403 && /csrf/i.test(error.problem.type || "")) {
+    return "This tab's session is out of date: log out and log in again.";
+  }
   if (error.status === 403) return "You do not have the right to do this.";
   if (error.status === 429) {
     return error.retryAfter

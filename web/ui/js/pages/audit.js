@@ -1,5 +1,5 @@
-// Administration → Audit log: GET /api/v1/audit-events, newest first, filtered by kind and
-// actor, with "Load more" following nextCursor.
+// Administration → Audit log: GET /api/v1/audit-events, newest first, filtered by kind (the
+// API's `action`) and actor, with "Load more" following nextCursor.
 
 import * as api from "../api.js";
 import * as router from "../router.js";
@@ -9,8 +9,8 @@ import { timeEl } from "../format.js";
 const PAGE = 100;
 
 export async function renderAudit(main, query) {
-  const kind = field("Kind", { type: "search", name: "kind", value: query.get("kind") || "", autocomplete: "off" },
-    "e.g. auth.login, access.created");
+  const kind = field("Kind", { type: "search", name: "action", value: query.get("action") || "", autocomplete: "off" },
+    "An action (auth.login, access.created) or a prefix ending in a dot (access.)");
   const actor = field("Actor", { type: "search", name: "actor", value: query.get("actor") || "", autocomplete: "off" },
     "Username or access key");
   const form = h("form", { class: "filters", role: "search", "aria-label": "Filter the audit log" },
@@ -21,7 +21,7 @@ export async function renderAudit(main, query) {
   main.append(h("h1", {}, "Audit log"), form,
     h("div", { class: "table-wrap" },
       h("table", { "aria-label": "Audit events, newest first" },
-        h("thead", {}, h("tr", {}, ["Time", "Kind", "Actor", "Target", "From", "Details"].map((t) => h("th", { scope: "col" }, t)))),
+        h("thead", {}, h("tr", {}, ["Time", "Kind", "Outcome", "Actor", "Target", "From", "Details"].map((t) => h("th", { scope: "col" }, t)))),
         tbody)),
     message, more);
 
@@ -29,7 +29,7 @@ export async function renderAudit(main, query) {
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const params = new URLSearchParams();
-    if (kind.input.value.trim()) params.set("kind", kind.input.value.trim());
+    if (kind.input.value.trim()) params.set("action", kind.input.value.trim());
     if (actor.input.value.trim()) params.set("actor", actor.input.value.trim());
     const qs = params.toString();
     router.navigate(`/admin/audit${qs ? `?${qs}` : ""}`);
@@ -40,7 +40,7 @@ export async function renderAudit(main, query) {
     more.disabled = true;
     try {
       const data = await api.request("GET", "/api/v1/audit-events", {
-        query: { kind: query.get("kind"), actor: query.get("actor"), limit: PAGE, cursor },
+        query: { action: query.get("action"), actor: query.get("actor"), limit: PAGE, cursor },
       });
       for (const e of data.items || []) tbody.append(eventRow(e));
       cursor = data.nextCursor;
@@ -57,11 +57,13 @@ export async function renderAudit(main, query) {
 }
 
 function eventRow(e) {
-  const details = e.details && Object.keys(e.details).length ? JSON.stringify(e.details) : "—";
+  const details = e.detail && Object.keys(e.detail).length ? JSON.stringify(e.detail) : "—";
+  const failed = e.outcome === "failure";
   return h("tr", {},
-    h("td", {}, timeEl(e.time)),
-    h("td", {}, h("code", {}, e.kind)),
-    h("td", {}, e.actor || "—"),
+    h("td", {}, timeEl(e.at)),
+    h("td", {}, h("code", {}, e.action)),
+    h("td", {}, h("span", { class: failed ? "badge off" : "badge on" }, failed ? "Failure" : "Success")),
+    h("td", {}, e.actor ? `${e.actor}${e.actorType && e.actorType !== "user" ? ` (${e.actorType})` : ""}` : "—"),
     h("td", {}, e.target || "—"),
     h("td", {}, e.clientAddress || "—"),
     h("td", { class: "mono" }, details));
