@@ -1,0 +1,561 @@
+#include "engine/engine.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include "core/ids.h"
+
+namespace ordo::engine {
+
+using nlohmann::json;
+
+namespace {
+
+std::unexpected<Error> NotFound(const std::string& what) {
+  return Fail(ErrorCode::kNotFound, what);
+}
+
+}  // namespace
+
+Engine::Engine(EngineRepository& repository, Clock& clock, EngineOptions options)
+    : repository_(repository), clock_(clock), options_(std::move(options)) {}
+
+long long Engine::NowMs() const {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             clock_.Now().time_since_epoch())
+      .count();
+}
+
+Result<DefinitionPtr> Engine::Parsed(const DefinitionRecord& record) {
+  {
+    std::lock_guard lock(cache_mutex_);
+    auto it = cache_.find(record.id);
+    if (it != cache_.end()) return it->second;
+  }
+  auto parsed = ParseBpmn(record.xml, options_.parse);
+  if (!parsed) {
+    // It parsed at deployment; failing now means the stored XML or the parser changed.
+    return Fail(ErrorCode::kInternal,
+                fmt::format("stored definition '{}' no longer parses", record.id));
+  }
+  std::lock_guard lock(cache_mutex_);
+  cache_.emplace(record.id, *parsed);
+  return *parsed;
+}
+
+Status Engine::WriteWithRetry(const std::function<Status(EngineTx&)>& fn) {
+  for (int attempt = 0;; ++attempt) {
+    Status st = repository_.Write(fn);
+    if (st || st.error().problem != kVersionConflict || attempt >= options_.conflict_retries) {
+      if (!st && st.error().problem == kVersionConflict) {
+        return Fail(ErrorCode::kConflict, "the process instance was changed concurrently; retry",
+                    "conflict");
+      }
+      return st;
+    }
+  }
+}
+
+Result<InstanceRecord> Engine::LoadInstance(EngineTx& tx, const std::string& id) {
+  auto found = tx.FindInstance(id);
+  if (!found) return Fail(found.error());
+  if (!*found) return NotFound("no such process instance");
+  return std::move(**found);
+}
+
+Result<DefinitionPtr> Engine::DefinitionOf(EngineTx& tx, const InstanceRecord& instance) {
+  auto record = tx.FindDefinition(instance.definition_id);
+  if (!record) return Fail(record.error());
+  if (!*record) return Fail(ErrorCode::kInternal, "the instance's definition is missing");
+  return Parsed(**record);
+}
+
+Status Engine::Persist(EngineTx& tx, InstanceRecord& instance, const Execution& exec,
+                       bool insert) {
+  if (insert) {
+    if (auto st = tx.InsertInstance(instance); !st) return st;
+  } else {
+    if (auto st = tx.UpdateInstance(instance); !st) return st;
+  }
+  for (const UserTaskRecord& t : exec.new_user_tasks) {
+    if (auto st = tx.InsertUserTask(t); !st) return st;
+  }
+  for (const ExternalTaskRecord& t : exec.new_external_tasks) {
+    if (auto st = tx.InsertExternalTask(t); !st) return st;
+  }
+  long long now = NowMs();
+  for (const ClosedTask& c : exec.closed_user_tasks) {
+    auto closed = tx.CloseUserTask(c.id, c.state, now, c.actor);
+    if (!closed) return Fail(closed.error());
+    if (!*closed) {
+      return Fail(ErrorCode::kConflict, "the task was completed concurrently", kVersionConflict);
+    }
+  }
+  for (const ClosedTask& c : exec.closed_external_tasks) {
+    auto closed = tx.CloseExternalTask(c.id, c.state);
+    if (!closed) return Fail(closed.error());
+    if (!*closed) {
+      return Fail(ErrorCode::kConflict, "the task was completed concurrently", kVersionConflict);
+    }
+  }
+  for (const HistoryRecord& h : exec.new_history) {
+    if (auto st = tx.InsertHistory(h); !st) return st;
+  }
+  for (const HistoryClose& h : exec.closed_history) {
+    if (auto st = tx.CloseHistory(h.id, h.ended_at, h.actor); !st) return st;
+  }
+  for (const IncidentRecord& i : exec.incidents) {
+    if (auto st = tx.InsertIncident(i); !st) return st;
+  }
+  return {};
+}
+
+// ---- definitions ----
+
+Result<DeployResult> Engine::Deploy(const std::string& xml, const std::string& actor) {
+  auto parsed = ParseBpmn(xml, options_.parse);
+  if (!parsed) return Fail(parsed.error());
+  DeployResult result;
+  Status st = repository_.Write([&](EngineTx& tx) -> Status {
+    auto latest = tx.LatestDefinition((*parsed)->key);
+    if (!latest) return Fail(latest.error());
+    if (*latest && (*latest)->xml == xml) {
+      result.definition = std::move(**latest);
+      result.created = false;
+      return {};
+    }
+    auto max_version = tx.MaxDefinitionVersion((*parsed)->key);
+    if (!max_version) return Fail(max_version.error());
+    DefinitionRecord d;
+    d.id = NewId();
+    d.key = (*parsed)->key;
+    d.version = *max_version + 1;
+    d.name = (*parsed)->name;
+    d.xml = xml;
+    d.deployed_at = NowMs();
+    d.deployed_by = actor;
+    if (auto ins = tx.InsertDefinition(d); !ins) return ins;
+    result.definition = std::move(d);
+    result.created = true;
+    return {};
+  });
+  if (!st) return Fail(st.error());
+  if (result.created) {
+    std::lock_guard lock(cache_mutex_);
+    cache_.emplace(result.definition.id, *parsed);
+  }
+  return result;
+}
+
+Result<Page<DefinitionRecord>> Engine::ListDefinitions(const DefinitionFilter& filter,
+                                                       const PageRequest& page) {
+  Page<DefinitionRecord> out;
+  Status st = repository_.Read([&](EngineTx& tx) -> Status {
+    auto got = tx.ListDefinitions(filter, page);
+    if (!got) return Fail(got.error());
+    out = std::move(*got);
+    return {};
+  });
+  if (!st) return Fail(st.error());
+  return out;
+}
+
+Result<DefinitionRecord> Engine::GetDefinition(const std::string& id) {
+  DefinitionRecord out;
+  Status st = repository_.Read([&](EngineTx& tx) -> Status {
+    auto got = tx.FindDefinition(id);
+    if (!got) return Fail(got.error());
+    if (!*got || (*got)->deleted) return NotFound("no such process definition");
+    out = std::move(**got);
+    return {};
+  });
+  if (!st) return Fail(st.error());
+  return out;
+}
+
+Status Engine::DeleteDefinition(const std::string& id, bool cascade, const std::string& actor) {
+  return WriteWithRetry([&](EngineTx& tx) -> Status {
+    auto got = tx.FindDefinition(id);
+    if (!got) return Fail(got.error());
+    if (!*got || (*got)->deleted) return NotFound("no such process definition");
+    auto unended = tx.UnendedInstanceIds(id);
+    if (!unended) return Fail(unended.error());
+    if (!unended->empty() && !cascade) {
+      return Fail(ErrorCode::kFailedPrecondition,
+                  fmt::format("the definition has {} instance(s) that have not ended; delete with "
+                              "cascade=true to cancel them",
+                              unended->size()),
+                  "definition-in-use");
+    }
+    auto def = Parsed(**got);
+    if (!def) return Fail(def.error());
+    for (const std::string& instance_id : *unended) {
+      auto instance = LoadInstance(tx, instance_id);
+      if (!instance) return Fail(instance.error());
+      Execution exec(**def, *instance, NowMs(), actor, options_.step_budget);
+      exec.Cancel();
+      if (auto st = Persist(tx, *instance, exec, false); !st) return st;
+    }
+    return tx.MarkDefinitionDeleted(id, NowMs());
+  });
+}
+
+// ---- instances ----
+
+Result<InstanceView> Engine::Start(const std::string& key, const json& variables,
+                                   const std::optional<std::string>& business_key,
+                                   const std::string& actor) {
+  if (!variables.is_object()) {
+    return Fail(ErrorCode::kInvalidArgument, "variables must be a JSON object");
+  }
+  InstanceView view;
+  Status st = repository_.Write([&](EngineTx& tx) -> Status {
+    auto latest = tx.LatestDefinition(key);
+    if (!latest) return Fail(latest.error());
+    if (!*latest) return NotFound(fmt::format("no process definition with key '{}'", key));
+    auto def = Parsed(**latest);
+    if (!def) return Fail(def.error());
+    InstanceRecord instance;
+    instance.id = NewId();
+    instance.definition_id = (*latest)->id;
+    instance.definition_key = (*latest)->key;
+    instance.definition_version = (*latest)->version;
+    instance.business_key = business_key;
+    instance.started_at = NowMs();
+    instance.started_by = actor;
+    instance.variables = variables;
+    Execution exec(**def, instance, instance.started_at, actor, options_.step_budget);
+    exec.Start();
+    if (auto p = Persist(tx, instance, exec, true); !p) return p;
+    view.instance = std::move(instance);
+    view.incidents = exec.incidents;
+    return {};
+  });
+  if (!st) return Fail(st.error());
+  return view;
+}
+
+Result<Page<InstanceView>> Engine::ListInstances(const InstanceFilter& filter,
+                                                 const PageRequest& page) {
+  Page<InstanceView> out;
+  Status st = repository_.Read([&](EngineTx& tx) -> Status {
+    auto got = tx.ListInstances(filter, page);
+    if (!got) return Fail(got.error());
+    out.next_cursor = got->next_cursor;
+    for (InstanceRecord& r : got->items) {
+      auto incidents = tx.ListIncidents(r.id);
+      if (!incidents) return Fail(incidents.error());
+      out.items.push_back(InstanceView{std::move(r), std::move(*incidents)});
+    }
+    return {};
+  });
+  if (!st) return Fail(st.error());
+  return out;
+}
+
+Result<InstanceView> Engine::GetInstance(const std::string& id) {
+  InstanceView view;
+  Status st = repository_.Read([&](EngineTx& tx) -> Status {
+    auto instance = LoadInstance(tx, id);
+    if (!instance) return Fail(instance.error());
+    auto incidents = tx.ListIncidents(id);
+    if (!incidents) return Fail(incidents.error());
+    view.instance = std::move(*instance);
+    view.incidents = std::move(*incidents);
+    return {};
+  });
+  if (!st) return Fail(st.error());
+  return view;
+}
+
+Status Engine::Cancel(const std::string& id, const std::string& actor) {
+  return WriteWithRetry([&](EngineTx& tx) -> Status {
+    auto instance = LoadInstance(tx, id);
+    if (!instance) return Fail(instance.error());
+    if (instance->Ended()) {
+      return Fail(ErrorCode::kFailedPrecondition,
+                  fmt::format("the process instance has already ended ({})", instance->state),
+                  "instance-ended");
+    }
+    auto def = DefinitionOf(tx, *instance);
+    if (!def) return Fail(def.error());
+    Execution exec(**def, *instance, NowMs(), actor, options_.step_budget);
+    exec.Cancel();
+    return Persist(tx, *instance, exec, false);
+  });
+}
+
+Result<json> Engine::GetVariables(const std::string& id) {
+  json out;
+  Status st = repository_.Read([&](EngineTx& tx) -> Status {
+    auto instance = LoadInstance(tx, id);
+    if (!instance) return Fail(instance.error());
+    out = std::move(instance->variables);
+    return {};
+  });
+  if (!st) return Fail(st.error());
+  return out;
+}
+
+Status Engine::SetVariable(const std::string& id, const std::string& name, const json& value) {
+  if (name.empty() || name.size() > 255) {
+    return Fail(ErrorCode::kInvalidArgument, "a variable name has 1 to 255 characters");
+  }
+  return WriteWithRetry([&](EngineTx& tx) -> Status {
+    auto instance = LoadInstance(tx, id);
+    if (!instance) return Fail(instance.error());
+    if (instance->Ended()) {
+      return Fail(ErrorCode::kFailedPrecondition, "the process instance has ended",
+                  "instance-ended");
+    }
+    instance->variables[name] = value;
+    return tx.UpdateInstance(*instance);
+  });
+}
+
+Result<Page<HistoryRecord>> Engine::History(const std::string& id, const PageRequest& page) {
+  Page<HistoryRecord> out;
+  Status st = repository_.Read([&](EngineTx& tx) -> Status {
+    auto instance = LoadInstance(tx, id);
+    if (!instance) return Fail(instance.error());
+    auto got = tx.ListHistory(id, page);
+    if (!got) return Fail(got.error());
+    out = std::move(*got);
+    return {};
+  });
+  if (!st) return Fail(st.error());
+  return out;
+}
+
+// ---- user tasks ----
+
+Result<Page<UserTaskRecord>> Engine::ListTasks(TaskQuery query, const PageRequest& page) {
+  if (query.candidate_user && options_.groups_of) {
+    query.candidate_user_groups = options_.groups_of(*query.candidate_user);
+  }
+  Page<UserTaskRecord> out;
+  Status st = repository_.Read([&](EngineTx& tx) -> Status {
+    auto got = tx.ListUserTasks(query, page);
+    if (!got) return Fail(got.error());
+    out = std::move(*got);
+    return {};
+  });
+  if (!st) return Fail(st.error());
+  return out;
+}
+
+namespace {
+
+// An open task the caller may see, or the error to answer.
+Result<UserTaskRecord> OpenTask(EngineTx& tx, const std::string& id,
+                                const std::optional<Visibility>& visible_to) {
+  auto got = tx.FindUserTask(id);
+  if (!got) return Fail(got.error());
+  if (!*got || (visible_to && !IsVisible(**got, *visible_to))) {
+    return Fail(ErrorCode::kNotFound, "no such task");
+  }
+  if ((*got)->state != kTaskOpen) {
+    return Fail(ErrorCode::kConflict, fmt::format("the task is already {}", (*got)->state),
+                "task-closed");
+  }
+  return std::move(**got);
+}
+
+}  // namespace
+
+Result<std::pair<UserTaskRecord, json>> Engine::GetTask(const std::string& id,
+                                                        const std::optional<Visibility>& visible_to) {
+  std::pair<UserTaskRecord, json> out;
+  Status st = repository_.Read([&](EngineTx& tx) -> Status {
+    auto task = OpenTask(tx, id, visible_to);
+    // A closed task has left the task list: to readers it is gone.
+    if (!task && task.error().code == ErrorCode::kConflict) return NotFound("no such task");
+    if (!task) return Fail(task.error());
+    auto instance = LoadInstance(tx, task->instance_id);
+    if (!instance) return Fail(instance.error());
+    out = {std::move(*task), std::move(instance->variables)};
+    return {};
+  });
+  if (!st) return Fail(st.error());
+  return out;
+}
+
+Status Engine::Claim(const std::string& id, const std::string& user,
+                     const std::optional<Visibility>& visible_to) {
+  if (user.empty()) return Fail(ErrorCode::kInvalidArgument, "user must not be empty");
+  return repository_.Write([&](EngineTx& tx) -> Status {
+    auto task = OpenTask(tx, id, visible_to);
+    if (!task) return Fail(task.error());
+    auto done = tx.SetAssignee(id, user, /*only_if_free=*/true);
+    if (!done) return Fail(done.error());
+    if (!*done) {
+      return Fail(ErrorCode::kConflict,
+                  fmt::format("the task is claimed by '{}'", task->assignee.value_or("")),
+                  "task-claimed");
+    }
+    return {};
+  });
+}
+
+Status Engine::Unclaim(const std::string& id, const std::optional<Visibility>& visible_to) {
+  return repository_.Write([&](EngineTx& tx) -> Status {
+    auto task = OpenTask(tx, id, visible_to);
+    if (!task) return Fail(task.error());
+    auto done = tx.SetAssignee(id, std::nullopt, /*only_if_free=*/false);
+    if (!done) return Fail(done.error());
+    return {};
+  });
+}
+
+Status Engine::Complete(const std::string& id, const json& variables, const std::string& user,
+                        const std::optional<Visibility>& visible_to) {
+  if (!variables.is_null() && !variables.is_object()) {
+    return Fail(ErrorCode::kInvalidArgument, "variables must be a JSON object");
+  }
+  return WriteWithRetry([&](EngineTx& tx) -> Status {
+    auto task = OpenTask(tx, id, visible_to);
+    if (!task) return Fail(task.error());
+    if (task->assignee && !user.empty() && *task->assignee != user) {
+      return Fail(ErrorCode::kConflict,
+                  fmt::format("the task is assigned to '{}'", *task->assignee), "task-claimed");
+    }
+    auto instance = LoadInstance(tx, task->instance_id);
+    if (!instance) return Fail(instance.error());
+    auto def = DefinitionOf(tx, *instance);
+    if (!def) return Fail(def.error());
+    Execution exec(**def, *instance, NowMs(), user, options_.step_budget);
+    if (auto st = exec.CompleteTask(id, variables); !st) {
+      return Fail(ErrorCode::kConflict, st.error().detail, st.error().problem);
+    }
+    // The completed task is closed by the execution only if it was waiting; record who did it.
+    auto closed = tx.CloseUserTask(id, kTaskCompleted, NowMs(), user);
+    if (!closed) return Fail(closed.error());
+    if (!*closed) {
+      return Fail(ErrorCode::kConflict, "the task was completed concurrently", kVersionConflict);
+    }
+    return Persist(tx, *instance, exec, false);
+  });
+}
+
+// ---- external tasks ----
+
+Result<std::vector<LockedExternalTask>> Engine::FetchAndLock(
+    const std::string& worker, int max_tasks, const std::vector<TopicRequest>& topics) {
+  if (worker.empty()) return Fail(ErrorCode::kInvalidArgument, "workerId must not be empty");
+  if (max_tasks < 1 || max_tasks > kMaxPageSize) {
+    return Fail(ErrorCode::kInvalidArgument,
+                fmt::format("maxTasks must be between 1 and {}", kMaxPageSize));
+  }
+  for (const TopicRequest& t : topics) {
+    if (t.topic.empty()) return Fail(ErrorCode::kInvalidArgument, "topicName must not be empty");
+    if (t.lock_duration_ms <= 0) {
+      return Fail(ErrorCode::kInvalidArgument, "lockDuration must be a positive number of ms");
+    }
+  }
+  std::vector<LockedExternalTask> out;
+  Status st = repository_.Write([&](EngineTx& tx) -> Status {
+    out.clear();
+    long long now = NowMs();
+    for (const TopicRequest& t : topics) {
+      int want = max_tasks - static_cast<int>(out.size());
+      if (want <= 0) break;
+      auto ids = tx.FetchableExternalTasks(t.topic, now, want);
+      if (!ids) return Fail(ids.error());
+      for (const std::string& id : *ids) {
+        auto locked = tx.LockExternalTask(id, worker, now + t.lock_duration_ms, now);
+        if (!locked) return Fail(locked.error());
+        if (!*locked) continue;  // another worker was faster
+        auto task = tx.FindExternalTask(id);
+        if (!task) return Fail(task.error());
+        if (!*task) continue;
+        auto instance = LoadInstance(tx, (*task)->instance_id);
+        if (!instance) return Fail(instance.error());
+        out.push_back(LockedExternalTask{std::move(**task), std::move(instance->variables)});
+      }
+    }
+    return {};
+  });
+  if (!st) return Fail(st.error());
+  return out;
+}
+
+namespace {
+
+Result<ExternalTaskRecord> LockedTask(EngineTx& tx, const std::string& id,
+                                      const std::string& worker) {
+  auto got = tx.FindExternalTask(id);
+  if (!got) return Fail(got.error());
+  if (!*got) return Fail(ErrorCode::kNotFound, "no such external task");
+  if ((*got)->state != kTaskOpen) {
+    return Fail(ErrorCode::kConflict, fmt::format("the external task is already {}", (*got)->state),
+                "task-closed");
+  }
+  if ((*got)->worker_id.value_or("") != worker) {
+    return Fail(ErrorCode::kConflict,
+                (*got)->worker_id ? "the external task is locked by another worker"
+                                  : "the external task is not locked by this worker",
+                "task-locked");
+  }
+  return std::move(**got);
+}
+
+}  // namespace
+
+Status Engine::CompleteExternal(const std::string& id, const std::string& worker,
+                                const json& variables) {
+  if (!variables.is_null() && !variables.is_object()) {
+    return Fail(ErrorCode::kInvalidArgument, "variables must be a JSON object");
+  }
+  return WriteWithRetry([&](EngineTx& tx) -> Status {
+    auto task = LockedTask(tx, id, worker);
+    if (!task) return Fail(task.error());
+    auto instance = LoadInstance(tx, task->instance_id);
+    if (!instance) return Fail(instance.error());
+    auto def = DefinitionOf(tx, *instance);
+    if (!def) return Fail(def.error());
+    Execution exec(**def, *instance, NowMs(), worker, options_.step_budget);
+    if (auto st = exec.CompleteTask(id, variables); !st) {
+      return Fail(ErrorCode::kConflict, st.error().detail, st.error().problem);
+    }
+    auto closed = tx.CloseExternalTask(id, kTaskCompleted);
+    if (!closed) return Fail(closed.error());
+    if (!*closed) {
+      return Fail(ErrorCode::kConflict, "the task was completed concurrently", kVersionConflict);
+    }
+    return Persist(tx, *instance, exec, false);
+  });
+}
+
+Status Engine::FailExternal(const std::string& id, const std::string& worker,
+                            const std::string& message, int retries, long long retry_timeout_ms) {
+  if (retries < 0) return Fail(ErrorCode::kInvalidArgument, "retries must not be negative");
+  if (retry_timeout_ms < 0) {
+    return Fail(ErrorCode::kInvalidArgument, "retryTimeout must not be negative");
+  }
+  return repository_.Write([&](EngineTx& tx) -> Status {
+    auto task = LockedTask(tx, id, worker);
+    if (!task) return Fail(task.error());
+    long long now = NowMs();
+    std::string text = message.substr(0, 4000);
+    auto done = tx.FailExternalTask(id, worker, retries, text, now + retry_timeout_ms);
+    if (!done) return Fail(done.error());
+    if (!*done) {
+      return Fail(ErrorCode::kConflict, "the external task is locked by another worker",
+                  "task-locked");
+    }
+    if (retries == 0) {
+      IncidentRecord incident;
+      incident.id = NewId();
+      incident.instance_id = task->instance_id;
+      incident.activity_id = task->activity_id;
+      incident.message = text.empty() ? "external task failed with no retries left" : text;
+      incident.created_at = now;
+      return tx.InsertIncident(incident);
+    }
+    return {};
+  });
+}
+
+}  // namespace ordo::engine
