@@ -4,13 +4,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <thread>
 
+#include "api/auth_routes.h"
 #include "api/health.h"
 #include "api/people.h"
 #include "api/static_routes.h"
 #include "app/bootstrap.h"
+#include "auth/key_ring.h"
 #include "store/migrations.h"
 
 namespace ordo::app {
@@ -28,6 +31,34 @@ Status PrepareDataDir(const std::string& dir) {
   if (::access(dir.c_str(), W_OK) != 0) {
     return Fail(ErrorCode::kUnavailable, "data folder " + dir + " is not writable");
   }
+  return {};
+}
+
+// The auth module (REST accesses, tokens, sessions, audit) and its Authenticator.
+Status AddAuth(Services& s) {
+  const Config& c = s.config;
+  api::AuthOptions o;
+  o.data_dir = c.data_dir;
+  if (const char* env = std::getenv("ORDO_MASTER_KEY"); env != nullptr && *env != '\0') {
+    o.master_key_env = env;
+  }
+  o.hash = s.hash_params;
+  o.basic_throttle.subject_threshold = c.basic_key_failures;
+  o.basic_throttle.address_threshold = c.basic_address_failures;
+  o.login_throttle.subject_threshold = c.basic_key_failures;
+  o.login_throttle.address_threshold = c.basic_address_failures;
+  auto alg = auth::ParseJwsAlg(c.jwt_algorithm);
+  if (!alg) return Fail(ErrorCode::kInvalidArgument, "--jwt-alg must be HS256 or EdDSA");
+  o.tokens.alg = *alg;
+  o.tokens.lifetime = std::chrono::seconds(c.jwt_lifetime_seconds);
+  // The issuer must be the same on every node: the public URL when given, else a constant.
+  o.tokens.jwt.issuer = c.public_url.empty() ? "ordo" : c.public_url;
+  o.secure_cookies = c.tls();
+  auto module = api::CreateAuthModule(*s.db, *s.users, *s.slow_pool, std::move(o));
+  if (!module) return Fail(module.error());
+  s.auth = *module;
+  s.authenticator = api::AuthenticatorOf(**module);
+  s.keep_alive.push_back(*module);
   return {};
 }
 
@@ -63,12 +94,16 @@ Result<std::unique_ptr<Services>> BuildServices(const Config& config) {
       config.hash_threads == 0 ? cores : config.hash_threads, config.hash_queue);
   s->metrics.AddGauge("ordo_hash_pool_in_flight", "Password hashes queued or running.",
                       [pool = s->slow_pool.get()] { return static_cast<double>(pool->InFlight()); });
+  if (Status st = AddAuth(*s); !st) return Fail(st.error());
   return s;
 }
 
 void AddAllRoutes(api::RouteTable& table, Services& s) {
   api::AddHealthRoutes(table, [db = s.db.get()] { return db->Ping(); }, s.metrics);
   api::AddPeopleRoutes(table, api::PeopleDeps{*s.users, *s.slow_pool, s.hash_params});
+  api::RegisterAuthRoutes(table, *s.auth);
+  api::RegisterAccessRoutes(table, *s.auth);
+  api::RegisterAuditRoutes(table, *s.auth);
   api::AddStaticRoutes(table);
 }
 

@@ -14,6 +14,10 @@
 #include "store/database.h"
 #include "store/user_repository.h"
 
+namespace ordo::api {
+class AuthModule;
+}
+
 namespace ordo::app {
 
 struct Services {
@@ -27,6 +31,8 @@ struct Services {
   std::shared_ptr<api::Authenticator> authenticator;
   // Module services kept alive for the routes that reference them.
   std::vector<std::shared_ptr<void>> keep_alive;
+  // The auth module (src/api/auth_routes.h); also the owner of `authenticator`.
+  std::shared_ptr<api::AuthModule> auth;
 
   ~Services();
 };

@@ -1,0 +1,217 @@
+#include "api/auth_middleware.h"
+
+#include <spdlog/spdlog.h>
+#include <strings.h>
+
+#include <nlohmann/json.hpp>
+
+#include "auth/basic_credentials.h"
+#include "auth/master_key.h"
+
+namespace ordo::api {
+namespace {
+
+bool StartsWithIgnoreCase(std::string_view s, std::string_view prefix) {
+  return s.size() >= prefix.size() && strncasecmp(s.data(), prefix.data(), prefix.size()) == 0;
+}
+
+bool IsUnsafe(const std::string& method) {
+  return method != "GET" && method != "HEAD" && method != "OPTIONS";
+}
+
+void AuditFailure(AuthModule& m, const http::Request& r, std::string_view method,
+                  std::string_view reason, const std::string& subject, std::string outcome) {
+  auth::AuditActor actor{"anonymous", subject, r.client_address, r.request_id};
+  nlohmann::json detail = {{"method", method}, {"reason", reason}};
+  m.audit.Record(m.audit.Make(actor, "auth.failed", std::move(outcome), subject, detail.dump()));
+}
+
+Principal AccessPrincipal(const auth::LiveAccess& a) {
+  Principal p;
+  p.type = Principal::Type::kAccess;
+  p.id = a.id;
+  p.name = a.access_key;
+  p.scopes = a.scopes;
+  return p;
+}
+
+Error Unauthenticated() {
+  return Error{ErrorCode::kUnauthenticated,
+               "Authentication required: HTTP Basic with an access key and secret key, a Bearer "
+               "token, or a session.",
+               {},
+               std::nullopt};
+}
+
+class AuthMiddleware final : public Authenticator {
+ public:
+  explicit AuthMiddleware(AuthModule& m) : m_(m) {}
+
+  void Authenticate(const http::RequestPtr& request,
+                    std::function<void(Result<Principal>)> done) override {
+    const http::Request& r = *request;
+    if (auto authz = r.Header("authorization")) {
+      if (StartsWithIgnoreCase(*authz, "basic ")) return Basic(request, *authz, std::move(done));
+      if (StartsWithIgnoreCase(*authz, "bearer ")) return Bearer(r, *authz, done);
+      AuditFailure(m_, r, "other", "unsupported_scheme", "", "failure");
+      return done(Fail(auth::InvalidCredentialsError()));
+    }
+    std::string cookie = CookieValue(r, kSessionCookie);
+    if (!cookie.empty()) return Session(r, cookie, done);
+    done(Fail(Unauthenticated()));
+  }
+
+ private:
+  void Basic(const http::RequestPtr& request, std::string_view value,
+             std::function<void(Result<Principal>)> done) {
+    auto creds = auth::ParseBasicAuthorization(value);
+    if (!creds) {
+      AuditFailure(m_, *request, "basic", "unparsable", "", "failure");
+      m_.basic_throttle.RecordFailure("", request->client_address);
+      return done(Fail(auth::InvalidCredentialsError()));
+    }
+    CheckAccessCredentials(m_, request, std::move(creds->user), std::move(creds->secret),
+                           [done = std::move(done)](Result<auth::VerifiedAccess> v) {
+                             if (!v) return done(Fail(v.error()));
+                             done(AccessPrincipal(*v->access));
+                           });
+  }
+
+  void Bearer(const http::Request& r, std::string_view value,
+              const std::function<void(Result<Principal>)>& done) {
+    std::string_view token = value.substr(7);
+    while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+    std::string reason;
+    auto p = m_.tokens.VerifyBearer(token, &reason);
+    if (!p) {
+      AuditFailure(m_, r, "bearer", reason, "", "failure");
+      return done(Fail(p.error()));
+    }
+    m_.accesses.NoteUse(p->name, r.client_address);
+    done(std::move(*p));
+  }
+
+  void Session(const http::Request& r, const std::string& cookie,
+               const std::function<void(Result<Principal>)>& done) {
+    auto s = m_.sessions.Resolve(cookie);
+    if (!s) {
+      if (s.error().code == ErrorCode::kUnauthenticated) {
+        AuditFailure(m_, r, "session", "unknown_or_expired", "", "failure");
+      }
+      return done(Fail(s.error()));
+    }
+    if (IsUnsafe(r.method)) {
+      auto header = r.Header("x-csrf-token");
+      auto st = m_.sessions.CheckCsrf(s->session, header.value_or(""));
+      if (!st) {
+        AuditFailure(m_, r, "session", "csrf", s->principal.name, "failure");
+        return done(Fail(st.error()));
+      }
+    }
+    done(std::move(s->principal));
+  }
+
+  AuthModule& m_;
+};
+
+}  // namespace
+
+AuthModule::AuthModule(store::Database& db_in, store::UserRepository& users_in, WorkerPool& pool_in,
+                       AuthOptions options_in, const Clock& clock_in, auth::MasterKey master_key)
+    : db(db_in),
+      users(users_in),
+      pool(pool_in),
+      options(std::move(options_in)),
+      clock(clock_in),
+      cache(clock, options.cache_entries, options.cache_ttl),
+      basic_throttle(clock, options.basic_throttle),
+      login_throttle(clock, options.login_throttle),
+      audit(db, clock),
+      accesses(db, clock, table, cache, options.hash),
+      verifier(clock, table, cache, basic_throttle, pool, options.hash),
+      tokens(db, clock, table, std::move(master_key), options.tokens),
+      sessions(db, users, clock, pool, login_throttle,
+               [&] {
+                 auth::SessionConfig c = options.sessions;
+                 c.hash = options.hash;
+                 return c;
+               }()),
+      authenticator(std::make_shared<AuthMiddleware>(*this)) {}
+
+AuthModule::~AuthModule() {
+  accesses.Stop();
+  audit.Flush();
+}
+
+Result<std::shared_ptr<AuthModule>> CreateAuthModule(store::Database& db,
+                                                     store::UserRepository& users,
+                                                     WorkerPool& hash_pool, AuthOptions options,
+                                                     const Clock& clock) {
+  if (auto st = auth::InitSodium(); !st) return Fail(st.error());
+  auto master = auth::LoadOrCreateMasterKey(options.data_dir, options.master_key_env);
+  if (!master) return Fail(master.error());
+  auto m = std::make_shared<AuthModule>(db, users, hash_pool, std::move(options), clock,
+                                        std::move(*master));
+  if (auto st = m->accesses.LoadAll(); !st) return Fail(st.error());
+  if (auto st = m->tokens.LoadOrCreateKeys(); !st) {
+    return Fail(st.error().code, "token signing keys: " + st.error().detail);
+  }
+  m->accesses.Start(m->options.poll_interval);
+  return m;
+}
+
+std::shared_ptr<Authenticator> AuthenticatorOf(AuthModule& module) { return module.authenticator; }
+
+auth::AuditActor ActorOf(const Principal& p, const http::Request& r) {
+  auth::AuditActor a;
+  a.type = p.IsUser() ? "user" : p.IsAccess() ? "access" : "anonymous";
+  a.name = p.name;
+  a.address = r.client_address;
+  a.request_id = r.request_id;
+  return a;
+}
+
+std::string CookieValue(const http::Request& r, std::string_view name) {
+  for (const auto& [key, value] : r.headers) {
+    if (key != "cookie") continue;
+    std::string_view rest = value;
+    while (!rest.empty()) {
+      std::size_t semi = rest.find(';');
+      std::string_view pair = rest.substr(0, semi);
+      rest = semi == std::string_view::npos ? std::string_view() : rest.substr(semi + 1);
+      while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+      std::size_t eq = pair.find('=');
+      if (eq != std::string_view::npos && pair.substr(0, eq) == name) {
+        return std::string(pair.substr(eq + 1));
+      }
+    }
+  }
+  return std::string();
+}
+
+void CheckAccessCredentials(AuthModule& m, const http::RequestPtr& request, std::string access_key,
+                            auth::SecretString secret,
+                            std::function<void(Result<auth::VerifiedAccess>)> done) {
+  std::string key_copy = access_key;
+  m.verifier.Verify(
+      std::move(access_key), std::move(secret), request->client_address,
+      [&m, request, key = std::move(key_copy), done = std::move(done)](
+          Result<auth::VerifiedAccess> v, auth::BasicOutcome outcome) {
+        if (v) {
+          m.accesses.NoteUse(key, request->client_address);
+          return done(std::move(v));
+        }
+        // The audit row names the access key (public), never the secret. Malformed keys are
+        // not echoed: they may be a pasted secret.
+        std::string subject =
+            outcome == auth::BasicOutcome::kMalformed && !auth::IsWellFormedAccessKey(key) ? ""
+                                                                                           : key;
+        std::string result = outcome == auth::BasicOutcome::kThrottled    ? "throttled"
+                             : outcome == auth::BasicOutcome::kOverloaded ? "overloaded"
+                                                                          : "failure";
+        AuditFailure(m, *request, "basic", auth::BasicOutcomeName(outcome), subject, result);
+        done(Fail(v.error()));
+      });
+}
+
+}  // namespace ordo::api
