@@ -13,8 +13,8 @@ struct Asset {
   std::string_view path;          // URL path, e.g. "/docs/swagger-ui.css"
   std::string_view content_type;  // e.g. "text/css; charset=utf-8"
   std::string_view body;
-  std::string_view etag;          // strong validator, quoted: "\"3f2a...\""
-  std::string_view gzip;          // the body gzip-compressed, or empty when it does not pay
+  std::string_view etag;  // strong validator, quoted: "\"3f2a...\""
+  std::string_view gzip;  // the body gzip-compressed, or empty when it does not pay
 };
 
 // The asset served at `path` (exact match), or nullptr.

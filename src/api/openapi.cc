@@ -12,8 +12,8 @@
 namespace ordo::api {
 namespace {
 
-constexpr const char* kMethods[] = {"get", "put", "post", "delete", "options",
-                                    "head", "patch", "trace"};
+constexpr const char* kMethods[] = {"get",     "put",  "post",  "delete",
+                                    "options", "head", "patch", "trace"};
 
 std::string Upper(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(),

@@ -4,11 +4,10 @@
 // check that keeps it honest: every route of the server is documented, every documented
 // operation is served, and each operation's `x-required-scope` is the route's scope.
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "api/route.h"
 

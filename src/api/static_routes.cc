@@ -132,8 +132,8 @@ void AddStaticRoutes(RouteTable& table) {
     route.method = "GET";
     route.path = std::string(asset.path);
     route.scope = std::nullopt;  // public: the pages themselves log in through the API
-    route.summary = asset.path == "/api/openapi.json" ? "This document"
-                                                      : "Embedded file " + route.path;
+    route.summary =
+        asset.path == "/api/openapi.json" ? "This document" : "Embedded file " + route.path;
     const web::Asset* served = &asset;  // static storage: outlives every route
     route.handler = [served](const Call& call) -> Result<http::Response> {
       return AssetResponse(*served, call.request);

@@ -2,21 +2,20 @@
 // with the scope each needs, and every operation must be documented completely enough for an
 // integrator (summary, description, success and problem responses with schemas, security).
 
-#include <gtest/gtest.h>
+#include "api/openapi.h"
 
-#include <algorithm>
+#include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
-#include "api/openapi.h"
 #include "api/route.h"
 #include "api/static_routes.h"
 #include "app/config.h"
@@ -136,8 +135,7 @@ TEST(OpenApiTest, IsOpenApi31WithTheThreeSecuritySchemes) {
   EXPECT_EQ(schemes["oauth2"]["type"], "oauth2");
   EXPECT_EQ(schemes["oauth2"]["flows"]["clientCredentials"]["tokenUrl"], "/api/auth/token");
   for (const char* scope : {"processes:read", "processes:run", "processes:deploy", "admin"}) {
-    EXPECT_TRUE(schemes["oauth2"]["flows"]["clientCredentials"]["scopes"].contains(scope))
-        << scope;
+    EXPECT_TRUE(schemes["oauth2"]["flows"]["clientCredentials"]["scopes"].contains(scope)) << scope;
   }
   std::set<std::string> root;
   for (const json& requirement : doc["security"]) {
@@ -195,8 +193,8 @@ const std::set<std::string> kNotYetServed = {
 // The real thing: the route table the server builds (app::AddAllRoutes), compared with the
 // document in both directions, scopes included.
 TEST(OpenApiTest, DocumentsExactlyTheRoutesTheAppServes) {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("ordo-openapi-test-" + std::to_string(::getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("ordo-openapi-test-" + std::to_string(::getpid()));
   app::Config config;
   config.data_dir = dir.string();
   config.hash_threads = 1;
