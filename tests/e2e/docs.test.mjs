@@ -75,7 +75,7 @@ test("Swagger UI renders the document without CSP violations", async () => {
   await page.goto(`${server.url}/docs`);
   await page.locator(".swagger-ui .info .title").filter({ hasText: "Ordo REST API" }).waitFor();
   await page.locator("#operations-Caller-getMe").waitFor();
-  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.locator(".scheme-container").evaluate((el) => el.scrollIntoView());
   await screenshot(page, "docs", { fullPage: false });
   assert.deepEqual(problems.filter((p) => /Content Security Policy|Refused to/i.test(p)), []);
 });
@@ -93,7 +93,8 @@ test("authorize with Basic, then GET /api/v1/me answers 200 with the access key"
   const me = await execute(page, "operations-Caller-getMe");
   assert.equal(me.status, 200, me.body);
   assert.match(me.body, new RegExp(access.accessKey));
-  await screenshot(page, "docs-basic-me-200");
+  await page.locator("#operations-Caller-getMe .live-responses-table").scrollIntoViewIfNeeded();
+  await screenshot(page, "docs-basic-me-200", { fullPage: false });
 });
 
 test("try it: POST /api/auth/jwt from the page, then the token as Bearer", async () => {
@@ -131,7 +132,7 @@ test("authorize with OAuth2 client credentials, then GET /api/v1/me answers 200"
   await oauth.locator("button.authorize").click();
   // Swagger UI posts to /api/auth/token itself; on success the button turns into Logout.
   await oauth.locator("button", { hasText: "Logout" }).waitFor();
-  await screenshot(page, "docs-oauth2-authorized");
+  await screenshot(page, "docs-oauth2-authorized", { fullPage: false });
   await closeAuthorize(page);
 
   const me = await execute(page, "operations-Caller-getMe");

@@ -10,7 +10,7 @@ const PAGE = 100;
 
 export async function renderAudit(main, query) {
   const kind = field("Kind", { type: "search", name: "action", value: query.get("action") || "", autocomplete: "off" },
-    "An action (auth.login, access.created) or a prefix ending in a dot (access.)");
+    "An action (login.failed, access.created) or a prefix ending in a dot (access.)");
   const actor = field("Actor", { type: "search", name: "actor", value: query.get("actor") || "", autocomplete: "off" },
     "Username or access key");
   const form = h("form", { class: "filters", role: "search", "aria-label": "Filter the audit log" },
@@ -66,5 +66,5 @@ function eventRow(e) {
     h("td", {}, e.actor ? `${e.actor}${e.actorType && e.actorType !== "user" ? ` (${e.actorType})` : ""}` : "—"),
     h("td", {}, e.target || "—"),
     h("td", {}, e.clientAddress || "—"),
-    h("td", { class: "mono" }, details));
+    h("td", { class: "mono details" }, details));
 }
