@@ -135,6 +135,30 @@ test("disable and enable: refused while disabled", async () => {
   assert.equal(await meStatus(server.url, second.accessKey, second.secretKey), 200);
 });
 
+test("regenerate with a grace period: old and new secret both work", async () => {
+  await accessRow(`e2e-ci-${run}`).getByRole("button", { name: "Regenerate secret" }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByLabel("Keep the old secret working for").selectOption({ label: "1 hour" });
+  await dialog.getByRole("button", { name: "Regenerate secret" }).click();
+  await page.locator("#new-secret-key").filter({ hasNotText: second.secretKey }).waitFor();
+  const third = (await page.locator("#new-secret-key").textContent()).trim();
+  assert.equal(await meStatus(server.url, second.accessKey, third), 200);
+  assert.equal(await meStatus(server.url, second.accessKey, second.secretKey), 200, "grace period");
+});
+
+test("keyboard: Escape closes a confirmation, nothing happens, focus returns", async () => {
+  const button = accessRow(`e2e-ci-${run}`).getByRole("button", { name: "Delete" });
+  await button.focus();
+  await page.keyboard.press("Enter");
+  await page.getByRole("dialog").waitFor();
+  // A destructive confirmation starts on Cancel, so Enter alone cannot delete.
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), "Cancel");
+  await page.keyboard.press("Escape");
+  await page.getByRole("dialog").waitFor({ state: "detached" });
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), "Delete");
+  await accessRow(`e2e-ci-${run}`).waitFor();
+});
+
 test("delete, after a confirmation naming the access: the secret gets 401", async () => {
   const row = accessRow(`e2e-ci-${run}`);
   await row.getByRole("button", { name: "Delete" }).click();
@@ -158,7 +182,7 @@ test("a hostile access name is shown as text, never run", async () => {
 });
 
 const userName = `mary-${run}`;
-const userPassword = "mary-has-a-long-password";
+let userPassword = "mary-has-a-long-password";
 test("users: create a user (not admin) and set a group", async () => {
   await page.getByRole("link", { name: "Groups" }).click();
   await page.getByRole("heading", { name: "Groups", level: 1 }).waitFor();
@@ -179,6 +203,19 @@ test("users: create a user (not admin) and set a group", async () => {
   assert.ok((await row.textContent()).includes("Mary <b>Jones</b>"));
   assert.ok((await row.textContent()).includes(`accounting-${run}`));
   await screenshot(page, "users");
+
+  // Set a new password through the dialog; the non-admin test below logs in with it.
+  await row.getByRole("button", { name: "Set password" }).click();
+  userPassword = "mary-got-a-new-password";
+  await page.getByRole("dialog").getByLabel("New password").fill(userPassword);
+  await page.getByRole("dialog").getByRole("button", { name: "Set password" }).click();
+  await page.getByText(`Password of “${userName}” set.`).waitFor();
+
+  // Edit: the display name changes, still as text.
+  await page.locator(`tr[data-username="${userName}"]`).getByRole("button", { name: "Edit" }).click();
+  await page.getByRole("dialog").getByLabel("Display name").fill("Mary <i>Smith</i>");
+  await page.getByRole("dialog").getByRole("button", { name: "Save" }).click();
+  await page.locator(`tr[data-username="${userName}"]`, { hasText: "Mary <i>Smith</i>" }).waitFor();
 
   await page.getByRole("link", { name: "Groups" }).click();
   await page.locator("tbody tr", { hasText: `accounting-${run}` }).filter({ hasText: userName }).waitFor();

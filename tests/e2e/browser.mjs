@@ -35,7 +35,8 @@ export async function openBrowser({ viewport = { width: 1280, height: 860 } } = 
     acceptDownloads: false,
     timeout: 60000,
   });
-  context.setDefaultTimeout(15000);
+  // Generous: under `make test -j2` the API tests and password hashing share the two cores.
+  context.setDefaultTimeout(30000);
   const page = context.pages()[0] || (await context.newPage());
   const problems = [];
   page.on("console", (msg) => {
