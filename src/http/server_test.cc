@@ -38,12 +38,13 @@ int StatusOf(const std::string& response) {
 
 class ServerTest : public ::testing::Test {
  protected:
-  void StartWith(Handler handler) {
+  void StartWith(Handler handler, std::chrono::milliseconds header_timeout = std::chrono::seconds(10)) {
     Dispatcher d;
     d.body_limit = [](const Request&) -> std::size_t { return 16; };
     d.handle = std::move(handler);
     d.render_error = [](const Error& e, const Request&) {
-      Response r = Response::Text(e.code == ErrorCode::kPayloadTooLarge  ? 413
+      Response r = Response::Text(e.code == ErrorCode::kRequestTimeout ? 408
+                                  : e.code == ErrorCode::kPayloadTooLarge  ? 413
                                   : e.code == ErrorCode::kHeadersTooLarge ? 431
                                   : e.code == ErrorCode::kUriTooLong      ? 414
                                   : e.code == ErrorCode::kInternal        ? 500
@@ -54,6 +55,7 @@ class ServerTest : public ::testing::Test {
     ServerOptions options;
     options.port = 0;
     options.io_threads = 2;
+    options.header_timeout = header_timeout;
     server_ = std::make_unique<Server>(options, std::move(d));
     ASSERT_TRUE(server_->Start().has_value());
   }
@@ -150,6 +152,14 @@ TEST_F(ServerTest, StopWaitsForARequestInFlight) {
   const std::string r = answer.get();
   EXPECT_EQ(StatusOf(r), 200);
   EXPECT_NE(r.find("finished"), std::string::npos);
+}
+
+TEST_F(ServerTest, SlowHeadersGet408) {
+  StartWith([](RequestPtr, Reply reply) { reply(Response::Text(200, "")); },
+            std::chrono::milliseconds(200));
+  // The request line arrives, the rest never does.
+  const std::string r = RoundTrip(server_->port(), "GET / HTTP/1.1\r\nHost: a\r\n");
+  EXPECT_EQ(StatusOf(r), 408);
 }
 
 TEST(Server, PortInUseIsAOneLineError) {

@@ -35,6 +35,7 @@ class OrdoServer:
 
     def start(self, timeout=20):
         self.log = open(self.log_path, "ab")
+        offset = self.log.tell()  # a restart appends: wait for a new "ready" line
         args = [BINARY, "serve", "--listen", f"127.0.0.1:{self.port}", "--data", str(self.data_dir)]
         self.proc = subprocess.Popen(args + self.extra_args, stdout=self.log, stderr=self.log,
                                      env=self.env)
@@ -42,7 +43,7 @@ class OrdoServer:
         while time.time() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"ordo exited with {self.proc.returncode}:\n{self.log_text()}")
-            if "ordo ready:" in self.log_text():
+            if "ordo ready:" in self.log_text()[offset:]:
                 return self
             time.sleep(0.02)
         raise RuntimeError("ordo did not become ready:\n" + self.log_text())

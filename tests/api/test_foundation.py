@@ -217,3 +217,35 @@ def test_toml_config_file_is_used(tmp_path):
         assert srv.get("/healthz").status_code == 200
     finally:
         assert srv.stop() == 0
+
+
+def test_tls_serves_https(tmp_path):
+    import subprocess
+    import warnings
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                    "-nodes", "-keyout", str(key), "-out", str(cert), "-days", "1",
+                    "-subj", "/CN=127.0.0.1"], check=True, capture_output=True)
+    srv = OrdoServer(tmp_path / "tls", extra_args=["--tls-cert", str(cert), "--tls-key", str(key)])
+    srv.url = srv.url.replace("http://", "https://")
+    srv.start()
+    try:
+        assert f"ordo ready: serving https://127.0.0.1:{srv.port}" in srv.log_text()
+        r = requests.get(srv.url + "/healthz", verify=str(cert), timeout=10)
+        assert r.status_code == 200
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            r = requests.post(srv.url + "/api/auth/login", verify=str(cert), timeout=10,
+                              json={"username": "admin", "password": srv.admin_password})
+        assert r.status_code == 200
+        cookie = r.headers["Set-Cookie"]
+        assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Strict" in cookie
+    finally:
+        assert srv.stop() == 0
+
+
+def test_missing_tls_file_exit_2(tmp_path):
+    code, _, err = run_ordo(["serve", "--data", str(tmp_path / "d"), "--tls-cert", str(tmp_path / "no.pem"),
+                             "--tls-key", str(tmp_path / "no.key")])
+    assert code == 2
+    assert err.startswith("ordo: error: cannot use TLS certificate") and err.count("\n") == 1
