@@ -1,0 +1,120 @@
+// What the real server answers, checked against what /api/openapi.json says it answers: the
+// body of each call is validated against the documented schema of its status. This is the
+// other half of the OpenAPI unit test (which checks paths, methods and scopes): together they
+// keep the documentation honest. No browser needed, but the same real-binary harness.
+
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+
+import { basic, login } from "./api.mjs";
+import { checkResponse } from "./schema.mjs";
+import { startServer } from "./server.mjs";
+
+let server;
+let doc;
+let admin;
+const run = Date.now().toString(36);
+
+before(async () => {
+  server = await startServer();
+  doc = await (await fetch(`${server.url}/api/openapi.json`)).json();
+  admin = await login(server.url, "admin", server.adminPassword);
+});
+
+after(async () => {
+  if (server) await server.stop();
+});
+
+/**
+ * Calls the API and checks the answer against the document. `template` is the documented path
+ * (with {params}); `path` the real one. Returns {status, body, headers}.
+ */
+async function call(method, template, { path = template, body, form, auth = "session", expect } = {}) {
+  const headers = { Accept: "application/json" };
+  if (auth === "session") Object.assign(headers, { Cookie: admin.cookie, "X-CSRF-Token": admin.csrf });
+  else if (auth) headers.Authorization = auth;
+  let payload;
+  if (body !== undefined) {
+    headers["Content-Type"] = "application/json";
+    payload = JSON.stringify(body);
+  } else if (form !== undefined) {
+    headers["Content-Type"] = "application/x-www-form-urlencoded";
+    payload = new URLSearchParams(form).toString();
+  }
+  const response = await fetch(`${server.url}${path}`, { method, headers, body: payload });
+  const text = await response.text();
+  const json = text && /json/.test(response.headers.get("content-type") || "") ? JSON.parse(text) : text;
+  if (expect !== undefined) assert.equal(response.status, expect, `${method} ${path}: ${text}`);
+  const errors = checkResponse(doc, method, template, response.status, json);
+  assert.deepEqual(errors, [], `${method} ${path} → ${response.status} ${text}`);
+  return { status: response.status, body: json, headers: response.headers };
+}
+
+test("service endpoints", async () => {
+  await call("GET", "/healthz", { auth: null, expect: 200 });
+  await call("GET", "/readyz", { auth: null, expect: 200 });
+  await call("GET", "/.well-known/jwks.json", { auth: null, expect: 200 });
+});
+
+test("login, me, and the failures of authentication", async () => {
+  const ok = await call("POST", "/api/auth/login", { auth: null, body: { username: "admin", password: server.adminPassword }, expect: 200 });
+  assert.equal(ok.headers.get("cache-control"), "no-store");
+  await call("POST", "/api/auth/login", { auth: null, body: { username: "admin", password: "wrong-password" }, expect: 401 });
+  await call("GET", "/api/v1/me", { expect: 200 });
+  const anonymous = await call("GET", "/api/v1/me", { auth: null, expect: 401 });
+  assert.ok(anonymous.headers.get("www-authenticate"));
+});
+
+let access;
+test("REST accesses, then Basic, JWT and OAuth2 with one of them", async () => {
+  const created = await call("POST", "/api/v1/accesses", { body: { name: `conf-${run}`, right: "operator" }, expect: 201 });
+  access = created.body;
+  assert.ok(created.headers.get("location"));
+  assert.equal(created.headers.get("cache-control"), "no-store");
+  const one = `/api/v1/accesses/${access.accessKey}`;
+  await call("GET", "/api/v1/accesses", { expect: 200 });
+  await call("GET", "/api/v1/accesses/{accessKey}", { path: one, expect: 200 });
+  await call("PATCH", "/api/v1/accesses/{accessKey}", { path: one, body: { name: `conf-${run}-renamed` }, expect: 200 });
+  await call("POST", "/api/v1/accesses", { body: { name: `conf-${run}-renamed`, right: "reader" }, expect: 409 });
+  await call("POST", "/api/v1/accesses", { body: { name: "", right: "reader" }, expect: 400 });
+  await call("GET", "/api/v1/accesses/{accessKey}", { path: "/api/v1/accesses/ordo_ak_AAAAAAAAAAAAAAAAAAAA", expect: 404 });
+  const regenerated = await call("POST", "/api/v1/accesses/{accessKey}/secret", { path: `${one}/secret`, body: {}, expect: 200 });
+  access = regenerated.body;
+
+  const credentials = basic(access.accessKey, access.secretKey);
+  const me = await call("GET", "/api/v1/me", { auth: credentials, expect: 200 });
+  assert.equal(me.body.accessKey, access.accessKey);
+  await call("GET", "/api/v1/users", { auth: credentials, expect: 403 });
+
+  const jwt = await call("POST", "/api/auth/jwt", { auth: credentials, expect: 200 });
+  await call("GET", "/api/v1/me", { auth: `Bearer ${jwt.body.token}`, expect: 200 });
+  await call("POST", "/api/auth/jwt", { auth: basic(access.accessKey, "ordo_sk_wrong"), expect: 401 });
+
+  const token = await call("POST", "/api/auth/token", { auth: null, form: { grant_type: "client_credentials", client_id: access.accessKey, client_secret: access.secretKey }, expect: 200 });
+  await call("GET", "/api/v1/me", { auth: `Bearer ${token.body.access_token}`, expect: 200 });
+  await call("POST", "/api/auth/token", { auth: null, form: { grant_type: "password" }, expect: 400 });
+  await call("POST", "/api/auth/token", { auth: null, form: { grant_type: "client_credentials", client_id: access.accessKey, client_secret: "nope" }, expect: 401 });
+
+  await call("DELETE", "/api/v1/accesses/{accessKey}", { path: one, expect: 204 });
+  await call("GET", "/api/v1/me", { auth: credentials, expect: 401 });
+});
+
+test("users, groups and the audit log", async () => {
+  const username = `conf-${run}`;
+  const group = `conf-group-${run}`;
+  await call("POST", "/api/v1/groups", { body: { groupId: group, name: "Conformance" }, expect: 201 });
+  await call("GET", "/api/v1/groups", { expect: 200 });
+  const created = await call("POST", "/api/v1/users", { body: { username, password: "a-long-password", groups: [group] }, expect: 201 });
+  assert.ok(created.headers.get("location"));
+  await call("POST", "/api/v1/users", { body: { username, password: "a-long-password" }, expect: 409 });
+  await call("GET", "/api/v1/users", { expect: 200 });
+  await call("GET", "/api/v1/users/{username}", { path: `/api/v1/users/${username}`, expect: 200 });
+  await call("PATCH", "/api/v1/users/{username}", { path: `/api/v1/users/${username}`, body: { displayName: "C. Onformance" }, expect: 200 });
+  await call("GET", "/api/v1/groups/{groupId}", { path: `/api/v1/groups/${group}`, expect: 200 });
+  await call("PATCH", "/api/v1/groups/{groupId}", { path: `/api/v1/groups/${group}`, body: { members: [] }, expect: 200 });
+  await call("DELETE", "/api/v1/users/{username}", { path: `/api/v1/users/${username}`, expect: 204 });
+  await call("DELETE", "/api/v1/groups/{groupId}", { path: `/api/v1/groups/${group}`, expect: 204 });
+  await call("GET", "/api/v1/users/{username}", { path: `/api/v1/users/${username}`, expect: 404 });
+  const events = await call("GET", "/api/v1/audit-events", { path: "/api/v1/audit-events?limit=5", expect: 200 });
+  assert.ok(events.body.items.length > 0);
+});
