@@ -1,5 +1,6 @@
 #include "store/database.h"
 
+#include <libpq-fe.h>
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 #include <spdlog/spdlog.h>
@@ -23,6 +24,41 @@ std::string Redact(const std::string& url) {
   const std::size_t colon = url.find(':', scheme + 3);
   if (colon == std::string::npos || colon > at) return url;
   return url.substr(0, colon) + ":***" + url.substr(at);
+}
+
+// SOCI 4.0 mangles a libpq URI (it appends its own options to the string, so
+// "postgresql://h:p/db" connects to a database named "db="): hand it libpq's keyword=value form
+// of the same URL instead. (issue 7)
+Result<std::string> PgKeywordForm(const std::string& url) {
+  char* err = nullptr;
+  PQconninfoOption* opts = PQconninfoParse(url.c_str(), &err);
+  if (opts == nullptr) {
+    std::string reason = err != nullptr ? err : "bad URL";
+    if (err != nullptr) PQfreemem(err);
+    if (const std::size_t nl = reason.find('\n'); nl != std::string::npos) reason.resize(nl);
+    return Fail(ErrorCode::kInvalidArgument, "bad PostgreSQL URL: " + reason);
+  }
+  std::string out;
+  for (PQconninfoOption* o = opts; o->keyword != nullptr; ++o) {
+    if (o->val == nullptr) continue;
+    std::string quoted;
+    for (const char* c = o->val; *c != '\0'; ++c) {
+      if (*c == '\\' || *c == '\'') quoted += '\\';
+      quoted += *c;
+    }
+    out += std::string(out.empty() ? "" : " ") + o->keyword + "='" + quoted + "'";
+  }
+  PQconninfoFree(opts);
+  return out;
+}
+
+// The reason in a SOCI connection error, in one line: SOCI puts a generic sentence first and
+// libpq's words after it.
+std::string ConnectFailure(std::string what) {
+  constexpr std::string_view kGeneric = "Cannot establish connection to the database.\n";
+  if (StartsWith(what, kGeneric)) what.erase(0, kGeneric.size());
+  if (const std::size_t nl = what.find('\n'); nl != std::string::npos) what.resize(nl);
+  return what;
 }
 
 // SQLite pragmas for every pooled connection.
@@ -75,7 +111,9 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& url, std::si
     connect = "db=\"" + path + "\" timeout=10 shared_cache=false";
   } else if (StartsWith(url, "postgresql://") || StartsWith(url, "postgres://")) {
     db.reset(new Database(Dialect::kPostgres, Redact(url), pool_size));
-    connect = url;
+    auto keywords = PgKeywordForm(url);
+    if (!keywords) return Fail(keywords.error());
+    connect = *keywords;
   } else {
     return Fail(ErrorCode::kInvalidArgument,
                 "unsupported database URL (use sqlite:PATH or postgresql://...)");
@@ -91,19 +129,43 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& url, std::si
       }
     }
   } catch (const std::exception& e) {
-    std::string reason = e.what();
-    if (const std::size_t nl = reason.find('\n'); nl != std::string::npos) reason.resize(nl);
+    const std::string reason = ConnectFailure(e.what());
     return Fail(ErrorCode::kUnavailable,
                 "cannot open database " + db->display_name_ + ": " + Redact(reason));
   }
   return db;
 }
 
-Status Database::Run(bool transaction, const std::function<Status(soci::session&)>& fn) {
+// A pooled PostgreSQL session whose connection broke (server restart, network cut, idle
+// connection killed) is reopened before its next use, and after the failure it caused, so the
+// pool heals by itself once the database is back; until then callers get kUnavailable
+// (/readyz answers 503). (issue 7)
+void Database::HealSession(soci::session& s) {
+  if (dialect_ != Dialect::kPostgres || s.is_connected()) return;
   try {
-    soci::session s(*pool_);
+    s.reconnect();
+    spdlog::info("event=database_reconnected database={}", display_name_);
+  } catch (const std::exception& e) {
+    spdlog::warn("event=database_reconnect_failed database={} error=\"{}\"", display_name_,
+                 ConnectFailure(e.what()));
+  }
+}
+
+Status Database::Run(bool transaction, const std::function<Status(soci::session&)>& fn) {
+  soci::session s(*pool_);
+  try {
+    HealSession(s);
     if (!transaction) return fn(s);
-    s << (dialect_ == Dialect::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN");
+    const char* begin = dialect_ == Dialect::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN";
+    try {
+      s << begin;
+    } catch (const soci::soci_error&) {
+      // Nothing was done yet: a connection that died while idle in the pool gets one retry on a
+      // fresh connection.
+      if (dialect_ != Dialect::kPostgres || s.is_connected()) throw;
+      HealSession(s);
+      s << begin;
+    }
     Status st;
     try {
       st = fn(s);
@@ -118,6 +180,7 @@ Status Database::Run(bool transaction, const std::function<Status(soci::session&
     return st;
   } catch (const soci::soci_error& e) {
     spdlog::error("event=database_error database={} error=\"{}\"", display_name_, e.what());
+    HealSession(s);
     return Fail(ErrorCode::kUnavailable, "the database is not available");
   } catch (const std::exception& e) {
     spdlog::error("event=database_error database={} error=\"{}\"", display_name_, e.what());

@@ -73,6 +73,8 @@ class Database {
  private:
   Database(Dialect dialect, std::string display_name, std::size_t pool_size);
   Status Run(bool transaction, const std::function<Status(soci::session&)>& fn);
+  // Reopens a PostgreSQL session whose connection is broken; never throws. (issue 7)
+  void HealSession(soci::session& s);
 
   Dialect dialect_;
   std::string display_name_;
