@@ -103,6 +103,12 @@ test("create an access: key and secret are shown once and work with HTTP Basic",
   assert.ok(!(await row.textContent()).includes(first.secretKey));
   await screenshot(page, "accesses-created");
   assert.equal(await meStatus(server.url, first.accessKey, first.secretKey), 200);
+
+  // The copy button puts exactly the secret on the clipboard.
+  await browser.context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url });
+  await page.getByRole("button", { name: "Copy secret key" }).click();
+  await page.getByText("Secret key copied to the clipboard.").waitFor();
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), first.secretKey);
 });
 
 let second;
@@ -255,6 +261,7 @@ test("a user who is not an admin is refused the Administration area", async () =
   await logInThroughForm(userName, userPassword);
   await page.getByRole("heading", { name: /Welcome/ }).waitFor();
   assert.equal(await page.locator(".nav-admin").isVisible(), false);
+  await screenshot(page, "home-user");
   await page.goto(`${server.url}/#/admin/accesses`);
   await page.locator("#refused").waitFor();
   await screenshot(page, "admin-refused");
