@@ -4,11 +4,13 @@
 // keep the documentation honest. No browser needed, but the same real-binary harness.
 
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { after, before, test } from "node:test";
 
 import { basic, login } from "./api.mjs";
 import { checkResponse } from "./schema.mjs";
-import { startServer } from "./server.mjs";
+import { repoRoot, startServer } from "./server.mjs";
 
 let server;
 let doc;
@@ -29,7 +31,7 @@ after(async () => {
  * Calls the API and checks the answer against the document. `template` is the documented path
  * (with {params}); `path` the real one. Returns {status, body, headers}.
  */
-async function call(method, template, { path = template, body, form, auth = "session", expect } = {}) {
+async function call(method, template, { path = template, body, form, xml, auth = "session", expect } = {}) {
   const headers = { Accept: "application/json" };
   if (auth === "session") Object.assign(headers, { Cookie: admin.cookie, "X-CSRF-Token": admin.csrf });
   else if (auth) headers.Authorization = auth;
@@ -37,6 +39,9 @@ async function call(method, template, { path = template, body, form, auth = "ses
   if (body !== undefined) {
     headers["Content-Type"] = "application/json";
     payload = JSON.stringify(body);
+  } else if (xml !== undefined) {
+    headers["Content-Type"] = "application/xml";
+    payload = xml;
   } else if (form !== undefined) {
     headers["Content-Type"] = "application/x-www-form-urlencoded";
     payload = new URLSearchParams(form).toString();
@@ -126,4 +131,68 @@ test("GET /api/v1/me names the access and its right", { todo: "principal name/ri
   const me = await call("GET", "/api/v1/me", { auth: basic(created.body.accessKey, created.body.secretKey), expect: 200 });
   assert.equal(me.body.name, `conf-me-${run}`);
   assert.equal(me.body.right, "designer");
+});
+
+test("processes: deploy, start, tasks, external tasks, history, cancel, delete", async (t) => {
+  const bpmn = readFileSync(path.join(repoRoot, "tests/testdata/approval.bpmn"), "utf8");
+  // Served routes answer an anonymous call with 401; a 404 means the engine is not wired yet.
+  const probe = await fetch(`${server.url}/api/v1/process-definitions`);
+  if (probe.status === 404) {
+    t.skip("the engine routes are not served yet");
+    return;
+  }
+  const first = await call("POST", "/api/v1/process-definitions", { xml: bpmn });
+  assert.ok([200, 201].includes(first.status), JSON.stringify(first.body));
+  const again = await call("POST", "/api/v1/process-definitions", { xml: bpmn, expect: 200 });
+  const definition = again.body;
+  assert.equal(definition.key, "approval");
+  const def = `/api/v1/process-definitions/${definition.id}`;
+  await call("GET", "/api/v1/process-definitions", { path: "/api/v1/process-definitions?key=approval&allVersions=true", expect: 200 });
+  await call("GET", "/api/v1/process-definitions/{id}", { path: def, expect: 200 });
+  const xml = await call("GET", "/api/v1/process-definitions/{id}/xml", { path: `${def}/xml`, expect: 200 });
+  assert.equal(xml.body, bpmn);
+  await call("POST", "/api/v1/process-definitions", { xml: "<not-bpmn/>", expect: 422 });
+
+  const started = await call("POST", "/api/v1/process-definitions/key/{key}/start", {
+    path: "/api/v1/process-definitions/key/approval/start",
+    body: { businessKey: `INV-${run}`, variables: { amount: 1200 } }, expect: 201 });
+  const instance = started.body;
+  const inst = `/api/v1/process-instances/${instance.id}`;
+  await call("POST", "/api/v1/process-definitions/key/{key}/start", { path: "/api/v1/process-definitions/key/nope/start", body: {}, expect: 404 });
+  await call("POST", "/api/v1/process-definitions/key/{key}/start", { path: "/api/v1/process-definitions/key/approval/start", body: { variables: [] }, expect: 400 });
+  await call("GET", "/api/v1/process-instances", { path: `/api/v1/process-instances?businessKey=INV-${run}`, expect: 200 });
+  await call("GET", "/api/v1/process-instances/{id}", { path: inst, expect: 200 });
+  await call("PUT", "/api/v1/process-instances/{id}/variables/{name}", { path: `${inst}/variables/note`, body: "urgent", expect: 204 });
+  const vars = await call("GET", "/api/v1/process-instances/{id}/variables", { path: `${inst}/variables`, expect: 200 });
+  assert.equal(vars.body.note, "urgent");
+
+  const tasks = await call("GET", "/api/v1/tasks", { path: `/api/v1/tasks?processInstanceId=${instance.id}`, expect: 200 });
+  assert.equal(tasks.body.items.length, 1);
+  const task = `/api/v1/tasks/${tasks.body.items[0].id}`;
+  await call("GET", "/api/v1/tasks/{id}", { path: task, expect: 200 });
+  await call("POST", "/api/v1/tasks/{id}/claim", { path: `${task}/claim`, body: { user: "carol" }, expect: 204 });
+  await call("POST", "/api/v1/tasks/{id}/claim", { path: `${task}/claim`, body: { user: "dave" }, expect: 409 });
+  await call("POST", "/api/v1/tasks/{id}/unclaim", { path: `${task}/unclaim`, expect: 204 });
+  await call("POST", "/api/v1/tasks/{id}/complete", { path: `${task}/complete`, body: { user: "carol", variables: { approved: true } }, expect: 204 });
+  const twice = await call("POST", "/api/v1/tasks/{id}/complete", { path: `${task}/complete`, body: { user: "carol" } });
+  assert.ok([404, 409].includes(twice.status));
+
+  const locked = await call("POST", "/api/v1/external-tasks/fetch-and-lock", {
+    body: { workerId: "w1", maxTasks: 5, topics: [{ topicName: "notify-customer", lockDuration: 60000 }] }, expect: 200 });
+  const mine = locked.body.find((x) => x.processInstanceId === instance.id);
+  assert.ok(mine, JSON.stringify(locked.body));
+  const ext = `/api/v1/external-tasks/${mine.id}`;
+  await call("POST", "/api/v1/external-tasks/{id}/complete", { path: `${ext}/complete`, body: { workerId: "w2" }, expect: 409 });
+  await call("POST", "/api/v1/external-tasks/{id}/complete", { path: `${ext}/complete`, body: { workerId: "w1" }, expect: 204 });
+  const ended = await call("GET", "/api/v1/process-instances/{id}", { path: inst, expect: 200 });
+  assert.equal(ended.body.state, "completed");
+  await call("GET", "/api/v1/process-instances/{id}/history", { path: `${inst}/history`, expect: 200 });
+  await call("DELETE", "/api/v1/process-instances/{id}", { path: inst, expect: 409 });
+
+  const other = await call("POST", "/api/v1/process-definitions/key/{key}/start", {
+    path: "/api/v1/process-definitions/key/approval/start", body: {}, expect: 201 });
+  await call("DELETE", "/api/v1/process-definitions/{id}", { path: def, expect: 409 });
+  await call("DELETE", "/api/v1/process-definitions/{id}", { path: `${def}?cascade=true`, expect: 204 });
+  const cancelled = await call("GET", "/api/v1/process-instances/{id}", { path: `/api/v1/process-instances/${other.body.id}`, expect: 200 });
+  assert.equal(cancelled.body.state, "cancelled");
 });
