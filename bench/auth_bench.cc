@@ -1,0 +1,109 @@
+// Micro-benchmarks of the authentication paths (issue 3 "Done when"): one Basic check uncached
+// (argon2id at the OWASP defaults, through the hash pool) and cached, one Bearer check (JWS
+// verify + live-access table + generation), one token issuance; HS256 and EdDSA.
+//
+//   cmake --build build --target ordo_auth_bench && build/bench/ordo_auth_bench
+#include <benchmark/benchmark.h>
+#include <sodium.h>
+
+#include <filesystem>
+#include <future>
+
+#include "auth/basic_verifier.h"
+#include "auth/token_service.h"
+#include "core/ids.h"
+#include "store/migrations.h"
+
+namespace ordo::auth {
+namespace {
+
+struct Fixture {
+  explicit Fixture(JwsAlg alg = JwsAlg::kHs256) {
+    if (sodium_init() < 0) std::abort();
+    dir = std::filesystem::temp_directory_path() / ("ordo-bench-" + RandomAlphanumeric(8));
+    std::filesystem::create_directories(dir);
+    db = std::move(*store::Database::Open("sqlite:" + (dir / "bench.db").string(), 2));
+    if (!store::ApplyMigrations(*db, store::AllMigrations())) std::abort();
+    key = NewAccessKey();
+    secret = NewSecretKey();
+    LiveAccess a;
+    a.id = "id";
+    a.access_key = key;
+    a.scopes = {"processes:read", "processes:run"};
+    a.secret_hash = *HashPassword(secret, HashParams{});
+    a.secret_hint = SecretHint(secret);
+    table.Upsert(a);
+    TokenConfig config;
+    config.alg = alg;
+    tokens = std::make_unique<TokenService>(*db, SystemClock::Instance(), table,
+                                            MasterKey{SecretString(std::string(32, 'k'))}, config);
+    if (!tokens->LoadOrCreateKeys()) std::abort();
+  }
+  ~Fixture() { std::filesystem::remove_all(dir); }
+
+  Result<VerifiedAccess> Basic() {
+    std::promise<Result<VerifiedAccess>> p;
+    verifier.Verify(key, SecretString(secret), "10.0.0.1",
+                    [&](Result<VerifiedAccess> r, BasicOutcome) { p.set_value(std::move(r)); });
+    return p.get_future().get();
+  }
+
+  std::filesystem::path dir;
+  std::unique_ptr<store::Database> db;
+  LiveAccessTable table;
+  CredentialCache cache{SystemClock::Instance(), 10'000};
+  Throttle throttle{SystemClock::Instance(), ThrottleConfig{}};
+  WorkerPool pool{1, 64};
+  BasicVerifier verifier{SystemClock::Instance(), table, cache, throttle, pool, HashParams{}};
+  std::unique_ptr<TokenService> tokens;
+  std::string key, secret;
+};
+
+void BM_BasicUncached(benchmark::State& state) {
+  Fixture f;
+  for (auto _ : state) {
+    f.cache.Clear();
+    auto r = f.Basic();
+    if (!r) state.SkipWithError("denied");
+  }
+}
+BENCHMARK(BM_BasicUncached)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_BasicCached(benchmark::State& state) {
+  Fixture f;
+  (void)f.Basic();
+  for (auto _ : state) {
+    auto r = f.Basic();
+    if (!r) state.SkipWithError("denied");
+  }
+}
+BENCHMARK(BM_BasicCached)->Unit(benchmark::kMicrosecond);
+
+void BM_BearerCheck(benchmark::State& state) {
+  Fixture f(static_cast<JwsAlg>(state.range(0)));
+  auto token = f.tokens->Issue(*f.table.Find(f.key), std::nullopt, std::nullopt, false);
+  for (auto _ : state) {
+    auto p = f.tokens->VerifyBearer(token->token);
+    if (!p) state.SkipWithError("refused");
+    benchmark::DoNotOptimize(p);
+  }
+  state.SetLabel(state.range(0) == 0 ? "HS256" : "EdDSA");
+}
+BENCHMARK(BM_BearerCheck)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
+
+void BM_TokenIssue(benchmark::State& state) {
+  Fixture f(static_cast<JwsAlg>(state.range(0)));
+  auto live = f.table.Find(f.key);
+  for (auto _ : state) {
+    auto t = f.tokens->Issue(*live, std::nullopt, std::nullopt, false);
+    if (!t) state.SkipWithError("not issued");
+    benchmark::DoNotOptimize(t);
+  }
+  state.SetLabel(state.range(0) == 0 ? "HS256" : "EdDSA");
+}
+BENCHMARK(BM_TokenIssue)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
+
+}  // namespace
+}  // namespace ordo::auth
+
+BENCHMARK_MAIN();
