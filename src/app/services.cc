@@ -9,11 +9,13 @@
 #include <thread>
 
 #include "api/auth_routes.h"
+#include "api/engine_routes.h"
 #include "api/health.h"
 #include "api/people.h"
 #include "api/static_routes.h"
 #include "app/bootstrap.h"
 #include "auth/key_ring.h"
+#include "store/engine_repository.h"
 #include "store/migrations.h"
 
 namespace ordo::app {
@@ -54,6 +56,7 @@ Status AddAuth(Services& s) {
   // The issuer must be the same on every node: the public URL when given, else a constant.
   o.tokens.jwt.issuer = c.public_url.empty() ? "ordo" : c.public_url;
   o.secure_cookies = c.tls();
+  o.change_feed = s.change_feed.get();
   auto module = api::CreateAuthModule(*s.db, *s.users, *s.slow_pool, std::move(o));
   if (!module) return Fail(module.error());
   s.auth = *module;
@@ -65,6 +68,7 @@ Status AddAuth(Services& s) {
 }  // namespace
 
 Services::~Services() {
+  if (change_feed) change_feed->Stop();  // its handlers reference the modules below (issue 7)
   if (slow_pool) slow_pool->Shutdown();
   keep_alive.clear();
   authenticator.reset();
@@ -86,6 +90,7 @@ Result<std::unique_ptr<Services>> BuildServices(const Config& config) {
                 "cannot prepare database " + s->db->display_name() + ": " + st.error().detail);
   }
   s->users = std::make_unique<store::UserRepository>(*s->db);
+  s->change_feed = store::MakeChangeFeed(*s->db, config.DatabaseUrl());
   auto boot = BootstrapAdmin(*s->users, config.data_dir, s->hash_params);
   if (!boot) return Fail(boot.error());
 
@@ -95,6 +100,16 @@ Result<std::unique_ptr<Services>> BuildServices(const Config& config) {
   s->metrics.AddGauge("ordo_hash_pool_in_flight", "Password hashes queued or running.",
                       [pool = s->slow_pool.get()] { return static_cast<double>(pool->InFlight()); });
   if (Status st = AddAuth(*s); !st) return Fail(st.error());
+
+  auto engine_repo = std::make_shared<store::EngineSqlRepository>(*s->db);
+  engine::EngineOptions engine_options;
+  engine_options.groups_of = [users = s->users.get()](const std::string& name) {
+    auto user = users->FindByUsername(name);
+    return user && *user ? (*user)->groups : std::vector<std::string>{};
+  };
+  s->engine = std::make_shared<engine::Engine>(*engine_repo, SystemClock::Instance(),
+                                               std::move(engine_options));
+  s->keep_alive.push_back(engine_repo);
   return s;
 }
 
@@ -104,6 +119,7 @@ void AddAllRoutes(api::RouteTable& table, Services& s) {
   api::RegisterAuthRoutes(table, *s.auth);
   api::RegisterAccessRoutes(table, *s.auth);
   api::RegisterAuditRoutes(table, *s.auth);
+  api::RegisterEngineRoutes(table, *s.engine);
   api::AddStaticRoutes(table);
 }
 

@@ -12,10 +12,14 @@
 #include "auth/password_hash.h"
 #include "core/worker_pool.h"
 #include "store/database.h"
+#include "store/pg_notify.h"
 #include "store/user_repository.h"
 
 namespace ordo::api {
 class AuthModule;
+}
+namespace ordo::engine {
+class Engine;
 }
 
 namespace ordo::app {
@@ -23,6 +27,8 @@ namespace ordo::app {
 struct Services {
   Config config;
   std::unique_ptr<store::Database> db;
+  // Issue 7: cross-node change signals (LISTEN/NOTIFY on PostgreSQL, in-process on SQLite).
+  std::unique_ptr<store::ChangeFeed> change_feed;
   std::unique_ptr<store::UserRepository> users;
   std::unique_ptr<WorkerPool> slow_pool;  // argon2id and other slow work; bounded queue
   api::Metrics metrics;
@@ -33,6 +39,8 @@ struct Services {
   std::vector<std::shared_ptr<void>> keep_alive;
   // The auth module (src/api/auth_routes.h); also the owner of `authenticator`.
   std::shared_ptr<api::AuthModule> auth;
+  // The process engine (src/api/engine_routes.h); its repository is in keep_alive.
+  std::shared_ptr<engine::Engine> engine;
 
   ~Services();
 };
