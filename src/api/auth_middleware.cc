@@ -31,6 +31,8 @@ Principal AccessPrincipal(const auth::LiveAccess& a) {
   p.type = Principal::Type::kAccess;
   p.id = a.id;
   p.name = a.access_key;
+  p.display_name = a.name;
+  p.right = a.right;
   p.scopes = a.scopes;
   return p;
 }
@@ -157,6 +159,13 @@ Result<std::shared_ptr<AuthModule>> CreateAuthModule(store::Database& db,
     return Fail(st.error().code, "token signing keys: " + st.error().detail);
   }
   m->accesses.Start(m->options.poll_interval);
+  // Issue 7: refresh the live-access table as soon as any node commits an access change.
+  if (m->options.change_feed != nullptr) {
+    auto refresh = [weak = std::weak_ptr<AuthModule>(m)](const std::string&) {
+      if (auto module = weak.lock()) module->accesses.RequestRefresh();
+    };
+    m->options.change_feed->Subscribe(std::string(store::kAccessChannel), std::move(refresh));
+  }
   return m;
 }
 

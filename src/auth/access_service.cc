@@ -63,6 +63,7 @@ LiveAccess AccessService::ToLive(const store::AccessRecord& r) {
   a.id = r.id;
   a.access_key = r.access_key;
   a.name = r.name;
+  a.right = r.right;
   a.scopes = std::set<std::string>(r.scopes.begin(), r.scopes.end());
   a.enabled = r.enabled;
   if (r.expires_at) a.expires_at = FromMs(*r.expires_at);
@@ -371,15 +372,24 @@ void AccessService::Stop() {
   (void)PollOnce();  // last-used times noted since the last round
 }
 
+void AccessService::RequestRefresh() {
+  {
+    std::lock_guard lock(run_mu_);
+    refresh_requested_ = true;
+  }
+  run_cv_.notify_all();
+}
+
 void AccessService::Run(std::chrono::milliseconds interval) {
   std::unique_lock lock(run_mu_);
   while (!stopping_) {
+    refresh_requested_ = false;
     lock.unlock();
     if (auto st = PollOnce(); !st) {
       spdlog::warn("event=access_refresh_failed error=\"{}\"", st.error().detail);
     }
     lock.lock();
-    run_cv_.wait_for(lock, interval, [this] { return stopping_; });
+    run_cv_.wait_for(lock, interval, [this] { return stopping_ || refresh_requested_; });
   }
 }
 

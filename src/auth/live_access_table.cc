@@ -6,8 +6,8 @@ namespace ordo::auth {
 namespace {
 
 bool Same(const LiveAccess& a, const LiveAccess& b) {
-  return a.id == b.id && a.name == b.name && a.scopes == b.scopes && a.enabled == b.enabled &&
-         a.expires_at == b.expires_at && a.generation == b.generation &&
+  return a.id == b.id && a.name == b.name && a.right == b.right && a.scopes == b.scopes &&
+         a.enabled == b.enabled && a.expires_at == b.expires_at && a.generation == b.generation &&
          a.secret_hash == b.secret_hash && a.previous_secret_hash == b.previous_secret_hash &&
          a.previous_valid_until == b.previous_valid_until;
 }

@@ -26,6 +26,7 @@ struct LiveAccess {
   std::string id;          // internal row id
   std::string access_key;  // public identifier, "ordo_ak_..."
   std::string name;
+  std::string right;  // reader | operator | designer | admin | custom
   std::set<std::string> scopes;
   bool enabled = true;
   std::optional<TimePoint> expires_at;  // nullopt = never

@@ -80,6 +80,7 @@ Principal SessionService::PrincipalFor(const store::UserRecord& user) {
   p.type = Principal::Type::kUser;
   p.id = user.id;
   p.name = user.username;
+  p.display_name = user.display_name;
   p.scopes = UserScopes(user.admin);
   p.groups = user.groups;
   p.admin = user.admin;

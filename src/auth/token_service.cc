@@ -163,6 +163,8 @@ Result<Principal> TokenService::VerifyBearer(std::string_view token, std::string
   p.type = Principal::Type::kAccess;
   p.id = live->id;
   p.name = live->access_key;
+  p.display_name = live->name;
+  p.right = live->right;
   for (const auto& s : SplitScopeString(claims->scope)) {
     if (live->scopes.contains(s)) p.scopes.insert(s);
   }

@@ -78,12 +78,13 @@ def test_basic_and_token_work(server, admin):
     a = create_access(admin, server.url, "user-of-api")
     r = me(server.url, auth=(a["accessKey"], a["secretKey"]))
     assert r.status_code == 200, r.text
-    assert r.json()["type"] == "access" and r.json()["accessKey"] == a["accessKey"]
+    assert r.json() == {"type": "access", "accessKey": a["accessKey"], "name": "user-of-api",
+                        "right": "operator", "scopes": ["processes:read", "processes:run"]}
     t = requests.post(server.url + "/api/auth/jwt", auth=(a["accessKey"], a["secretKey"]))
     assert t.status_code == 200 and t.headers["Cache-Control"] == "no-store"
     body = t.json()
     assert body["tokenType"] == "Bearer" and body["expiresIn"] == 900
-    assert me(server.url, headers=bearer(body["token"])).status_code == 200
+    assert me(server.url, headers=bearer(body["token"])).json() == r.json()
     # The JSON body form of the exchange, with a shorter lifetime.
     t2 = requests.post(server.url + "/api/auth/jwt",
                        json={"accessKey": a["accessKey"], "secretKey": a["secretKey"],
