@@ -93,6 +93,9 @@ class AccessService {
 
   // One round of the background work (tests call it instead of waiting).
   [[nodiscard]] Status PollOnce();
+  // Issue 7: makes the background thread poll now instead of at its next tick (called when the
+  // ChangeFeed reports another node's access change). Never blocks.
+  void RequestRefresh();
 
   static LiveAccess ToLive(const store::AccessRecord& r);
 
@@ -130,6 +133,7 @@ class AccessService {
   std::mutex run_mu_;
   std::condition_variable run_cv_;
   bool stopping_ = false;
+  bool refresh_requested_ = false;  // issue 7, see RequestRefresh
   std::thread thread_;
 };
 
