@@ -243,6 +243,9 @@ void LoginHandler(AuthModule& m, const http::RequestPtr& request, Done done) {
         const http::Request& req = *request;
         auth::AuditActor actor{"user", username, req.client_address, req.request_id};
         if (!result) {
+          m.Count("login", outcome == auth::LoginOutcome::kThrottled    ? "throttled"
+                           : outcome == auth::LoginOutcome::kOverloaded ? "overloaded"
+                                                                        : "denied");
           const char* out = outcome == auth::LoginOutcome::kThrottled    ? "throttled"
                             : outcome == auth::LoginOutcome::kOverloaded ? "overloaded"
                                                                          : "failure";
@@ -250,6 +253,7 @@ void LoginHandler(AuthModule& m, const http::RequestPtr& request, Done done) {
           m.audit.Record(m.audit.Make(actor, "login.failed", out, username, detail.dump()));
           return done(Fail(result.error()));
         }
+        m.Count("login", "ok");
         m.audit.Record(m.audit.Make(actor, "login.succeeded", "success", username));
         (void)m.sessions.Sweep();
         json out = {{"csrfToken", result->csrf_token}, {"user", UserJson(result->user)}};

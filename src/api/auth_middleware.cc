@@ -26,6 +26,17 @@ void AuditFailure(AuthModule& m, const http::Request& r, std::string_view method
   m.audit.Record(m.audit.Make(actor, "auth.failed", std::move(outcome), subject, detail.dump()));
 }
 
+std::string_view OutcomeOf(const Error& e) {
+  switch (e.code) {
+    case ErrorCode::kResourceExhausted:
+      return "throttled";
+    case ErrorCode::kUnavailable:
+      return "overloaded";
+    default:
+      return "denied";
+  }
+}
+
 Principal AccessPrincipal(const auth::LiveAccess& a) {
   Principal p;
   p.type = Principal::Type::kAccess;
@@ -68,6 +79,7 @@ class AuthMiddleware final : public Authenticator {
              std::function<void(Result<Principal>)> done) {
     auto creds = auth::ParseBasicAuthorization(value);
     if (!creds) {
+      m_.Count("basic", "denied");
       AuditFailure(m_, *request, "basic", "unparsable", "", "failure");
       m_.basic_throttle.RecordFailure("", request->client_address);
       return done(Fail(auth::InvalidCredentialsError()));
@@ -86,9 +98,11 @@ class AuthMiddleware final : public Authenticator {
     std::string reason;
     auto p = m_.tokens.VerifyBearer(token, &reason);
     if (!p) {
+      m_.Count("bearer", "denied");
       AuditFailure(m_, r, "bearer", reason, "", "failure");
       return done(Fail(p.error()));
     }
+    m_.Count("bearer", "ok");
     m_.accesses.NoteUse(p->name, r.client_address);
     done(std::move(*p));
   }
@@ -97,6 +111,7 @@ class AuthMiddleware final : public Authenticator {
                const std::function<void(Result<Principal>)>& done) {
     auto s = m_.sessions.Resolve(cookie);
     if (!s) {
+      m_.Count("session", "denied");
       if (s.error().code == ErrorCode::kUnauthenticated) {
         AuditFailure(m_, r, "session", "unknown_or_expired", "", "failure");
       }
@@ -106,10 +121,12 @@ class AuthMiddleware final : public Authenticator {
       auto header = r.Header("x-csrf-token");
       auto st = m_.sessions.CheckCsrf(s->session, header.value_or(""));
       if (!st) {
+        m_.Count("session", "denied");
         AuditFailure(m_, r, "session", "csrf", s->principal.name, "failure");
         return done(Fail(st.error()));
       }
     }
+    m_.Count("session", "ok");
     done(std::move(s->principal));
   }
 
@@ -171,6 +188,26 @@ Result<std::shared_ptr<AuthModule>> CreateAuthModule(store::Database& db,
 
 std::shared_ptr<Authenticator> AuthenticatorOf(AuthModule& module) { return module.authenticator; }
 
+void AuthModule::SetMetrics(Metrics* m) {
+  metrics = m;
+  if (m == nullptr) return;
+  m->DescribeCounter("ordo_auth_total",
+                     "Authentication attempts by method (basic, bearer, session, login, jwt) and "
+                     "outcome (ok, cached, denied, throttled, overloaded).");
+  m->AddGauge("ordo_credential_cache_entries", "Remembered successful Basic checks.",
+              [this] { return static_cast<double>(cache.size()); });
+  m->AddGauge("ordo_live_accesses", "REST accesses in the in-memory live-access table.",
+              [this] { return static_cast<double>(table.size()); });
+  m->AddGauge("ordo_audit_events_dropped", "Audit events dropped because the queue was full.",
+              [this] { return static_cast<double>(audit.dropped()); });
+}
+
+void AuthModule::Count(std::string_view method, std::string_view outcome) {
+  if (metrics == nullptr) return;
+  metrics->Increment("ordo_auth_total", "method=\"" + std::string(method) + "\",outcome=\"" +
+                                            std::string(outcome) + "\"");
+}
+
 auth::AuditActor ActorOf(const Principal& p, const http::Request& r) {
   auth::AuditActor a;
   a.type = p.IsUser() ? "user" : p.IsAccess() ? "access" : "anonymous";
@@ -207,9 +244,11 @@ void CheckAccessCredentials(AuthModule& m, const http::RequestPtr& request, std:
       [&m, request, key = std::move(key_copy), done = std::move(done)](
           Result<auth::VerifiedAccess> v, auth::BasicOutcome outcome) {
         if (v) {
+          m.Count("basic", outcome == auth::BasicOutcome::kAllowedCached ? "cached" : "ok");
           m.accesses.NoteUse(key, request->client_address);
           return done(std::move(v));
         }
+        m.Count("basic", OutcomeOf(v.error()));
         // The audit row names the access key (public), never the secret. Malformed keys are
         // not echoed: they may be a pasted secret.
         std::string subject =

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "api/auth_routes.h"
+#include "api/metrics.h"
 #include "auth/access_service.h"
 #include "auth/audit_log.h"
 #include "auth/basic_verifier.h"
@@ -32,6 +33,11 @@ class AuthModule {
              AuthOptions options, const Clock& clock, auth::MasterKey master_key);
   ~AuthModule();
 
+  // Counts auth outcomes (ordo_auth_total{method,outcome}) and exports cache and table sizes.
+  // Call once at start-up, before serving; `metrics` must outlive the module.
+  void SetMetrics(Metrics* metrics);
+  void Count(std::string_view method, std::string_view outcome);
+
   store::Database& db;
   store::UserRepository& users;
   WorkerPool& pool;
@@ -47,6 +53,7 @@ class AuthModule {
   auth::TokenService tokens;
   auth::SessionService sessions;
   std::shared_ptr<Authenticator> authenticator;
+  Metrics* metrics = nullptr;
 };
 
 // Who is calling, for audit rows.

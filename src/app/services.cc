@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "api/auth_middleware.h"
 #include "api/auth_routes.h"
 #include "api/engine_routes.h"
 #include "api/health.h"
@@ -60,6 +61,7 @@ Status AddAuth(Services& s) {
   auto module = api::CreateAuthModule(*s.db, *s.users, *s.slow_pool, std::move(o));
   if (!module) return Fail(module.error());
   s.auth = *module;
+  s.auth->SetMetrics(&s.metrics);
   s.authenticator = api::AuthenticatorOf(**module);
   s.keep_alive.push_back(*module);
   return {};

@@ -175,3 +175,22 @@ def test_timing_parity_unknown_key_vs_wrong_secret(fresh_server):
     mu, mw = statistics.median(unknown), statistics.median(wrong)
     assert abs(mu - mw) / max(mu, mw) < 0.30, (mu, mw)
     assert min(mu, mw) > 0.004  # both really paid an argon2id hash
+
+
+def test_auth_outcomes_in_metrics(server, admin):
+    a = create_access(admin, server.url, "metered")
+    auth = (a["accessKey"], a["secretKey"])
+    me(server.url, auth=auth)
+    me(server.url, auth=auth)
+    me(server.url, auth=(a["accessKey"], wrong_secret(a)))
+    text = requests.get(server.url + "/metrics").text
+    samples = {}
+    for line in text.splitlines():
+        if line.startswith("ordo_auth_total{"):
+            name, value = line.rsplit(" ", 1)
+            samples[name] = float(value)
+    assert samples['ordo_auth_total{method="basic",outcome="ok"}'] >= 1
+    assert samples['ordo_auth_total{method="basic",outcome="cached"}'] >= 1
+    assert samples['ordo_auth_total{method="basic",outcome="denied"}'] >= 1
+    assert "ordo_credential_cache_entries" in text and "ordo_live_accesses" in text
+    assert a["secretKey"] not in text and a["accessKey"] not in text
