@@ -3,10 +3,9 @@
 // route files. Internal to src/api.
 
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "api/errors.h"
 #include "api/request_fields.h"

@@ -65,9 +65,9 @@ void RegisterExternalTaskRoutes(RouteTable& table, engine::Engine& engine) {
           }
           topics.push_back(engine::TopicRequest{*name, **lock});
         }
-        auto locked = engine.FetchAndLock(*worker, static_cast<int>(std::min<long long>(
-                                                       *max_tasks, engine::kMaxPageSize + 1)),
-                                          topics);
+        auto locked = engine.FetchAndLock(
+            *worker, static_cast<int>(std::min<long long>(*max_tasks, engine::kMaxPageSize + 1)),
+            topics);
         if (!locked) return Fail(locked.error());
         json items = json::array();
         for (const auto& l : *locked) items.push_back(ej::ExternalTask(l.task, l.variables));

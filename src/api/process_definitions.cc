@@ -72,9 +72,9 @@ Result<std::string> FileFromMultipart(const std::string& body, std::string_view 
     std::size_t line_start = 0;
     while (line_start <= headers.size()) {
       std::size_t line_end = headers.find("\r\n", line_start);
-      std::string_view line = headers.substr(line_start, line_end == std::string_view::npos
-                                                             ? std::string_view::npos
-                                                             : line_end - line_start);
+      std::string_view line =
+          headers.substr(line_start, line_end == std::string_view::npos ? std::string_view::npos
+                                                                        : line_end - line_start);
       std::size_t colon = line.find(':');
       if (colon != std::string_view::npos &&
           MediaIs(TrimView(line.substr(0, colon)), "content-disposition")) {

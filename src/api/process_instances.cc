@@ -55,7 +55,8 @@ void RegisterProcessInstanceRoutes(RouteTable& table, engine::Engine& engine) {
         filter.state = call.request.Query("state");
         if (filter.state && *filter.state != engine::kInstanceActive &&
             *filter.state != engine::kInstanceCompleted &&
-            *filter.state != engine::kInstanceCancelled && *filter.state != engine::kInstanceFailed) {
+            *filter.state != engine::kInstanceCancelled &&
+            *filter.state != engine::kInstanceFailed) {
           return Fail(ErrorCode::kInvalidArgument,
                       "'state' must be one of active, completed, cancelled, failed");
         }

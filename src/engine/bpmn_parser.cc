@@ -5,24 +5,31 @@
 #include <algorithm>
 #include <cctype>
 #include <optional>
+#include <pugixml.hpp>
 #include <set>
 #include <string>
 #include <utility>
-
-#include <pugixml.hpp>
 
 namespace ordo::engine {
 
 std::string_view ElementTypeName(ElementType type) {
   switch (type) {
-    case ElementType::kStartEvent: return "startEvent";
-    case ElementType::kEndEvent: return "endEvent";
-    case ElementType::kTerminateEndEvent: return "endEvent";
-    case ElementType::kTask: return "task";
-    case ElementType::kUserTask: return "userTask";
-    case ElementType::kExternalTask: return "serviceTask";
-    case ElementType::kExclusiveGateway: return "exclusiveGateway";
-    case ElementType::kParallelGateway: return "parallelGateway";
+    case ElementType::kStartEvent:
+      return "startEvent";
+    case ElementType::kEndEvent:
+      return "endEvent";
+    case ElementType::kTerminateEndEvent:
+      return "endEvent";
+    case ElementType::kTask:
+      return "task";
+    case ElementType::kUserTask:
+      return "userTask";
+    case ElementType::kExternalTask:
+      return "serviceTask";
+    case ElementType::kExclusiveGateway:
+      return "exclusiveGateway";
+    case ElementType::kParallelGateway:
+      return "parallelGateway";
   }
   return "task";
 }
@@ -101,8 +108,8 @@ class BpmnParser {
 
   Result<DefinitionPtr> Parse(std::string_view xml) {
     if (xml.size() > options_.max_bytes) {
-      return Refuse(fmt::format("the file is larger than the limit of {} bytes",
-                                options_.max_bytes));
+      return Refuse(
+          fmt::format("the file is larger than the limit of {} bytes", options_.max_bytes));
     }
     pugi::xml_document doc;
     // parse_doctype keeps a DOCTYPE node so that we can refuse it; entities are never
@@ -110,8 +117,8 @@ class BpmnParser {
     unsigned flags = pugi::parse_default | pugi::parse_doctype;
     pugi::xml_parse_result parsed = doc.load_buffer(xml.data(), xml.size(), flags);
     if (!parsed) {
-      return Refuse(fmt::format("not well-formed XML: {} at byte {}", parsed.description(),
-                                parsed.offset));
+      return Refuse(
+          fmt::format("not well-formed XML: {} at byte {}", parsed.description(), parsed.offset));
     }
     for (pugi::xml_node n : doc.children()) {
       if (n.type() == pugi::node_doctype) {
@@ -132,10 +139,11 @@ class BpmnParser {
       return Refuse("the file has no executable process (isExecutable=\"true\")");
     }
     if (processes.size() > 1) {
-      return Refuse(fmt::format("the file has {} executable processes ('{}', '{}'...); Ordo deploys "
-                                "one executable process per file",
-                                processes.size(), Attr(processes[0], "", "id").value_or(""),
-                                Attr(processes[1], "", "id").value_or("")));
+      return Refuse(
+          fmt::format("the file has {} executable processes ('{}', '{}'...); Ordo deploys "
+                      "one executable process per file",
+                      processes.size(), Attr(processes[0], "", "id").value_or(""),
+                      Attr(processes[1], "", "id").value_or("")));
     }
     return ParseProcess(processes[0]);
   }
@@ -192,8 +200,10 @@ class BpmnParser {
                                   id, language));
       }
       if (Attr(c, kCamundaNs, "resource")) {
-        return Refuse(fmt::format("sequence flow '{}': external condition resources are not "
-                                  "supported", id));
+        return Refuse(
+            fmt::format("sequence flow '{}': external condition resources are not "
+                        "supported",
+                        id));
       }
       std::string text = Trim(Text(c));
       if (text.empty()) return Refuse(fmt::format("sequence flow '{}': empty condition", id));
@@ -215,8 +225,7 @@ class BpmnParser {
     return {};
   }
 
-  Result<Element> ParseElement(pugi::xml_node node, const std::string& tag,
-                               const std::string& id) {
+  Result<Element> ParseElement(pugi::xml_node node, const std::string& tag, const std::string& id) {
     Element e;
     e.id = id;
     e.tag = tag;
@@ -238,8 +247,9 @@ class BpmnParser {
           return unsupported("loops and multi-instance are not supported");
         } else if (q.local == "humanPerformer" || q.local == "potentialOwner" ||
                    q.local == "performer") {
-          return unsupported("resource assignments are not supported; use camunda:assignee, "
-                             "camunda:candidateUsers or camunda:candidateGroups");
+          return unsupported(
+              "resource assignments are not supported; use camunda:assignee, "
+              "camunda:candidateUsers or camunda:candidateGroups");
         }
       }
       if (q.ns == kBpmnNs && q.local == "extensionElements") {
@@ -248,17 +258,18 @@ class BpmnParser {
     }
     for (const char* attr : {"class", "expression", "delegateExpression", "resultVariable"}) {
       if (Attr(node, kCamundaNs, attr)) {
-        return unsupported(fmt::format("camunda:{} (Java code) is not supported; use "
-                                       "camunda:type=\"external\" with a topic",
-                                       attr));
+        return unsupported(
+            fmt::format("camunda:{} (Java code) is not supported; use "
+                        "camunda:type=\"external\" with a topic",
+                        attr));
       }
     }
     e.async_before = Attr(node, kCamundaNs, "asyncBefore").value_or("") == "true";
 
     if (tag == "startEvent") {
       if (!event_definitions.empty()) {
-        return unsupported(fmt::format("only none start events are supported (found {})",
-                                       event_definitions[0]));
+        return unsupported(
+            fmt::format("only none start events are supported (found {})", event_definitions[0]));
       }
       e.type = ElementType::kStartEvent;
       if (auto v = Attr(node, kCamundaNs, "initiator")) e.initiator_variable = *v;
@@ -269,8 +280,10 @@ class BpmnParser {
                  event_definitions[0] == "terminateEventDefinition") {
         e.type = ElementType::kTerminateEndEvent;
       } else {
-        return unsupported(fmt::format("only none and terminate end events are supported "
-                                       "(found {})", event_definitions[0]));
+        return unsupported(
+            fmt::format("only none and terminate end events are supported "
+                        "(found {})",
+                        event_definitions[0]));
       }
     } else if (!event_definitions.empty()) {
       return unsupported("event definitions are not supported here");
@@ -278,14 +291,19 @@ class BpmnParser {
       e.type = ElementType::kTask;
     } else if (tag == "userTask") {
       e.type = ElementType::kUserTask;
-      if (auto st = ParseExpressionAttr(id, "assignee", Attr(node, kCamundaNs, "assignee"),
-                                        &e.assignee); !st) return Fail(st.error());
-      if (auto st = ParseExpressionAttr(id, "candidateUsers",
-                                        Attr(node, kCamundaNs, "candidateUsers"),
-                                        &e.candidate_users); !st) return Fail(st.error());
-      if (auto st = ParseExpressionAttr(id, "candidateGroups",
-                                        Attr(node, kCamundaNs, "candidateGroups"),
-                                        &e.candidate_groups); !st) return Fail(st.error());
+      if (auto st =
+              ParseExpressionAttr(id, "assignee", Attr(node, kCamundaNs, "assignee"), &e.assignee);
+          !st)
+        return Fail(st.error());
+      if (auto st = ParseExpressionAttr(
+              id, "candidateUsers", Attr(node, kCamundaNs, "candidateUsers"), &e.candidate_users);
+          !st)
+        return Fail(st.error());
+      if (auto st =
+              ParseExpressionAttr(id, "candidateGroups", Attr(node, kCamundaNs, "candidateGroups"),
+                                  &e.candidate_groups);
+          !st)
+        return Fail(st.error());
       if (auto p = Attr(node, kCamundaNs, "priority")) {
         try {
           std::size_t used = 0;
@@ -302,16 +320,17 @@ class BpmnParser {
       if (type == "external") {
         e.topic = Trim(Attr(node, kCamundaNs, "topic").value_or(""));
       } else if (!type.empty()) {
-        return unsupported(fmt::format("camunda:type=\"{}\" is not supported; use \"external\"",
-                                       type));
+        return unsupported(
+            fmt::format("camunda:type=\"{}\" is not supported; use \"external\"", type));
       }
       if (e.topic.empty()) e.topic = ZeebeTaskType(node);
       if (e.topic.starts_with("=")) {
         return unsupported("dynamic task types (expressions) are not supported");
       }
       if (e.topic.empty()) {
-        return unsupported("only external tasks are supported: set camunda:type=\"external\" "
-                           "with camunda:topic, or zeebe:taskDefinition type");
+        return unsupported(
+            "only external tasks are supported: set camunda:type=\"external\" "
+            "with camunda:topic, or zeebe:taskDefinition type");
       }
     } else if (tag == "exclusiveGateway") {
       e.type = ElementType::kExclusiveGateway;
@@ -332,8 +351,9 @@ class BpmnParser {
       QName q = ElementName(c);
       if (q.ns != kCamundaNs && q.ns != kZeebeNs) continue;
       static const std::set<std::string, std::less<>> kRefused = {
-          "inputOutput", "executionListener", "taskListener", "connector", "script",
-          "ioMapping", "executionListeners", "taskListeners", "calledDecision", "loopCharacteristics"};
+          "inputOutput",    "executionListener",  "taskListener",       "connector",
+          "script",         "ioMapping",          "executionListeners", "taskListeners",
+          "calledDecision", "loopCharacteristics"};
       if (kRefused.contains(q.local)) {
         return Fail(unsupported(fmt::format("extension <{}> is not supported", q.local)).error());
       }
@@ -363,15 +383,20 @@ class BpmnParser {
     if (!a) return {};
     if (!e.assignee) {
       if (auto st = ParseExpressionAttr(e.id, "assignee", Attr(a, "", "assignee"), &e.assignee);
-          !st) return st;
+          !st)
+        return st;
     }
     if (!e.candidate_users) {
       if (auto st = ParseExpressionAttr(e.id, "candidateUsers", Attr(a, "", "candidateUsers"),
-                                        &e.candidate_users); !st) return st;
+                                        &e.candidate_users);
+          !st)
+        return st;
     }
     if (!e.candidate_groups) {
       if (auto st = ParseExpressionAttr(e.id, "candidateGroups", Attr(a, "", "candidateGroups"),
-                                        &e.candidate_groups); !st) return st;
+                                        &e.candidate_groups);
+          !st)
+        return st;
     }
     return {};
   }
@@ -385,8 +410,8 @@ class BpmnParser {
                                     end == &f.source ? "sourceRef" : "targetRef"));
         }
         if (!def.elements.contains(*end)) {
-          return Refuse(fmt::format("sequence flow '{}' points to missing element '{}'", flow_id,
-                                    *end));
+          return Refuse(
+              fmt::format("sequence flow '{}' points to missing element '{}'", flow_id, *end));
         }
       }
       def.elements.at(f.source).outgoing.push_back(flow_id);
@@ -420,15 +445,17 @@ class BpmnParser {
                                         e.default_flow));
             }
             if (def.flows.at(e.default_flow).condition) {
-              return refuse(fmt::format("default flow '{}' must not have a condition",
-                                        e.default_flow));
+              return refuse(
+                  fmt::format("default flow '{}' must not have a condition", e.default_flow));
             }
           }
           if (e.outgoing.size() > 1) {
             for (const std::string& f : e.outgoing) {
               if (f != e.default_flow && !def.flows.at(f).condition) {
-                return refuse(fmt::format("outgoing flow '{}' needs a condition or must be the "
-                                          "default flow", f));
+                return refuse(
+                    fmt::format("outgoing flow '{}' needs a condition or must be the "
+                                "default flow",
+                                f));
               }
             }
           }
@@ -444,25 +471,31 @@ class BpmnParser {
       if (e.type != ElementType::kExclusiveGateway) {
         for (const std::string& f : e.outgoing) {
           if (def.flows.at(f).condition) {
-            return Refuse(fmt::format("sequence flow '{}': conditions are only supported on flows "
-                                      "leaving an exclusive gateway", f));
+            return Refuse(
+                fmt::format("sequence flow '{}': conditions are only supported on flows "
+                            "leaving an exclusive gateway",
+                            f));
           }
         }
       }
     }
     if (starts.empty()) return Refuse(fmt::format("process '{}' has no none start event", def.key));
     if (starts.size() > 1) {
-      return Refuse(fmt::format("process '{}' has several none start events ('{}', '{}'); Ordo "
-                                "needs exactly one", def.key, starts[0], starts[1]));
+      return Refuse(
+          fmt::format("process '{}' has several none start events ('{}', '{}'); Ordo "
+                      "needs exactly one",
+                      def.key, starts[0], starts[1]));
     }
     def.start_event = starts[0];
     return {};
   }
 
   static inline const std::set<std::string, std::less<>> kIgnored = {
-      "documentation", "extensionElements", "laneSet", "textAnnotation", "association",
-      "group", "dataObject", "dataObjectReference", "dataStoreReference", "property",
-      "ioSpecification", "category", "auditing", "monitoring"};
+      "documentation",  "extensionElements",   "laneSet",
+      "textAnnotation", "association",         "group",
+      "dataObject",     "dataObjectReference", "dataStoreReference",
+      "property",       "ioSpecification",     "category",
+      "auditing",       "monitoring"};
 
   const ParseOptions& options_;
   std::set<std::string, std::less<>> ids_;

@@ -30,6 +30,7 @@ struct ParseOptions {
   std::size_t max_elements = 20'000;  // flow nodes and sequence flows
 };
 
-[[nodiscard]] Result<DefinitionPtr> ParseBpmn(std::string_view xml, const ParseOptions& options = {});
+[[nodiscard]] Result<DefinitionPtr> ParseBpmn(std::string_view xml,
+                                              const ParseOptions& options = {});
 
 }  // namespace ordo::engine

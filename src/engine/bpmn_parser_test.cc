@@ -139,9 +139,9 @@ TEST(BpmnParserRefusalTest, ExternalEntityFileNeverLeaks) {
 }
 
 TEST(BpmnParserRefusalTest, InternalEntityDoctype) {
-  ExpectRefused(R"(<!DOCTYPE d [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]>)" +
-                    Process(kStartToEnd),
-                "DOCTYPE declarations are not allowed");
+  ExpectRefused(
+      R"(<!DOCTYPE d [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]>)" + Process(kStartToEnd),
+      "DOCTYPE declarations are not allowed");
 }
 
 TEST(BpmnParserRefusalTest, RootIsNotDefinitions) {
@@ -150,8 +150,9 @@ TEST(BpmnParserRefusalTest, RootIsNotDefinitions) {
 }
 
 TEST(BpmnParserRefusalTest, WrongNamespace) {
-  ExpectRefused(R"(<definitions xmlns="http://example.com/not-bpmn"><process id="p"/></definitions>)",
-                "root element is not a BPMN 2.0 <definitions>");
+  ExpectRefused(
+      R"(<definitions xmlns="http://example.com/not-bpmn"><process id="p"/></definitions>)",
+      "root element is not a BPMN 2.0 <definitions>");
 }
 
 TEST(BpmnParserRefusalTest, NoExecutableProcess) {
@@ -340,8 +341,9 @@ TEST(BpmnParserRefusalTest, EmptyCondition) {
   ExpectRefused(Process(R"(<startEvent id="start"/>
       <sequenceFlow id="f1" sourceRef="start" targetRef="g"/>
       <exclusiveGateway id="g"/>
-      <sequenceFlow id="f2" sourceRef="g" targetRef="end"><conditionExpression> </conditionExpression>
-      </sequenceFlow><endEvent id="end"/>)"),
+      <sequenceFlow id="f2" sourceRef="g" targetRef="end">
+        <conditionExpression> </conditionExpression></sequenceFlow>
+      <endEvent id="end"/>)"),
                 "sequence flow 'f2': empty condition");
 }
 

@@ -23,8 +23,7 @@ Engine::Engine(EngineRepository& repository, Clock& clock, EngineOptions options
     : repository_(repository), clock_(clock), options_(std::move(options)) {}
 
 long long Engine::NowMs() const {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             clock_.Now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::milliseconds>(clock_.Now().time_since_epoch())
       .count();
 }
 
@@ -72,8 +71,7 @@ Result<DefinitionPtr> Engine::DefinitionOf(EngineTx& tx, const InstanceRecord& i
   return Parsed(**record);
 }
 
-Status Engine::Persist(EngineTx& tx, InstanceRecord& instance, const Execution& exec,
-                       bool insert) {
+Status Engine::Persist(EngineTx& tx, InstanceRecord& instance, const Execution& exec, bool insert) {
   if (insert) {
     if (auto st = tx.InsertInstance(instance); !st) return st;
   } else {
@@ -365,8 +363,8 @@ Result<UserTaskRecord> OpenTask(EngineTx& tx, const std::string& id,
 
 }  // namespace
 
-Result<std::pair<UserTaskRecord, json>> Engine::GetTask(const std::string& id,
-                                                        const std::optional<Visibility>& visible_to) {
+Result<std::pair<UserTaskRecord, json>> Engine::GetTask(
+    const std::string& id, const std::optional<Visibility>& visible_to) {
   std::pair<UserTaskRecord, json> out;
   Status st = repository_.Read([&](EngineTx& tx) -> Status {
     auto task = OpenTask(tx, id, visible_to);

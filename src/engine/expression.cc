@@ -1,8 +1,9 @@
 #include "engine/expression.h"
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <cstdint>
-#include <fmt/format.h>
 #include <limits>
 
 namespace ordo::engine {
@@ -10,11 +11,27 @@ namespace ordo::engine {
 using nlohmann::json;
 
 enum class Op {
-  kLiteral, kVariable, kProperty, kIndex,
-  kNeg, kNot, kEmpty,
-  kMul, kDiv, kMod, kAdd, kSub,
-  kLt, kLe, kGt, kGe, kEq, kNe,
-  kAnd, kOr, kCond,
+  kLiteral,
+  kVariable,
+  kProperty,
+  kIndex,
+  kNeg,
+  kNot,
+  kEmpty,
+  kMul,
+  kDiv,
+  kMod,
+  kAdd,
+  kSub,
+  kLt,
+  kLe,
+  kGt,
+  kGe,
+  kEq,
+  kNe,
+  kAnd,
+  kOr,
+  kCond,
 };
 
 struct ExprNode {
@@ -59,8 +76,8 @@ class Parser {
  private:
   std::unexpected<ordo::Error> Error(const std::string& what) const {
     return Fail(ErrorCode::kInvalidArgument,
-                fmt::format("{} at column {}", what, tok_.kind == Tok::kEnd ? text_.size() + 1
-                                                                              : tok_.column));
+                fmt::format("{} at column {}", what,
+                            tok_.kind == Tok::kEnd ? text_.size() + 1 : tok_.column));
   }
 
   Status Advance() {
@@ -367,12 +384,18 @@ struct Evaluator {
 
   static std::string TypeName(const json& v) {
     switch (v.type()) {
-      case json::value_t::null: return "null";
-      case json::value_t::boolean: return "boolean";
-      case json::value_t::string: return "string";
-      case json::value_t::array: return "array";
-      case json::value_t::object: return "object";
-      default: return "number";
+      case json::value_t::null:
+        return "null";
+      case json::value_t::boolean:
+        return "boolean";
+      case json::value_t::string:
+        return "string";
+      case json::value_t::array:
+        return "array";
+      case json::value_t::object:
+        return "object";
+      default:
+        return "number";
     }
   }
 
@@ -460,11 +483,13 @@ struct Evaluator {
         const char* name = n.op == Op::kAnd ? "'&&'" : "'||'";
         auto a = Eval(*n.a);
         if (!a) return a;
-        if (!a->is_boolean()) return Err(std::string(name) + " needs booleans, got " + TypeName(*a));
+        if (!a->is_boolean())
+          return Err(std::string(name) + " needs booleans, got " + TypeName(*a));
         if (a->get<bool>() == (n.op == Op::kOr)) return *a;
         auto b = Eval(*n.b);
         if (!b) return b;
-        if (!b->is_boolean()) return Err(std::string(name) + " needs booleans, got " + TypeName(*b));
+        if (!b->is_boolean())
+          return Err(std::string(name) + " needs booleans, got " + TypeName(*b));
         return *b;
       }
       case Op::kCond: {
@@ -515,8 +540,10 @@ struct Evaluator {
         } else {
           return Err("cannot compare " + TypeName(a) + " with " + TypeName(b));
         }
-        bool r = op == Op::kLt ? cmp < 0 : op == Op::kLe ? cmp <= 0 : op == Op::kGt ? cmp > 0
-                                                                                       : cmp >= 0;
+        bool r = op == Op::kLt   ? cmp < 0
+                 : op == Op::kLe ? cmp <= 0
+                 : op == Op::kGt ? cmp > 0
+                                 : cmp >= 0;
         return json(r);
       }
       case Op::kAdd:
@@ -537,8 +564,11 @@ struct Evaluator {
 
   Result<json> Arithmetic(Op op, const json& a, const json& b) {
     static constexpr const char* kNames[] = {"+", "-", "*", "/", "%"};
-    const char* name = op == Op::kAdd ? kNames[0] : op == Op::kSub ? kNames[1]
-                     : op == Op::kMul ? kNames[2] : op == Op::kDiv ? kNames[3] : kNames[4];
+    const char* name = op == Op::kAdd   ? kNames[0]
+                       : op == Op::kSub ? kNames[1]
+                       : op == Op::kMul ? kNames[2]
+                       : op == Op::kDiv ? kNames[3]
+                                        : kNames[4];
     if (!a.is_number() || !b.is_number()) {
       return Err(fmt::format("'{}' needs numbers, got {} and {}", name, TypeName(a), TypeName(b)));
     }
@@ -551,9 +581,15 @@ struct Evaluator {
       std::int64_t x = a.get<std::int64_t>(), y = b.get<std::int64_t>(), r = 0;
       bool overflow = false;
       switch (op) {
-        case Op::kAdd: overflow = __builtin_add_overflow(x, y, &r); break;
-        case Op::kSub: overflow = __builtin_sub_overflow(x, y, &r); break;
-        case Op::kMul: overflow = __builtin_mul_overflow(x, y, &r); break;
+        case Op::kAdd:
+          overflow = __builtin_add_overflow(x, y, &r);
+          break;
+        case Op::kSub:
+          overflow = __builtin_sub_overflow(x, y, &r);
+          break;
+        case Op::kMul:
+          overflow = __builtin_mul_overflow(x, y, &r);
+          break;
         default:
           if (y == 0) return Err("division by zero");
           if (x == INT64_MIN && y == -1) return json(std::int64_t{0});
@@ -564,9 +600,15 @@ struct Evaluator {
     }
     double x = a.get<double>(), y = b.get<double>(), r;
     switch (op) {
-      case Op::kAdd: r = x + y; break;
-      case Op::kSub: r = x - y; break;
-      case Op::kMul: r = x * y; break;
+      case Op::kAdd:
+        r = x + y;
+        break;
+      case Op::kSub:
+        r = x - y;
+        break;
+      case Op::kMul:
+        r = x * y;
+        break;
       default:
         if (y == 0) return Err("division by zero");
         r = std::fmod(x, y);
@@ -606,8 +648,8 @@ Result<Expression> Expression::Parse(std::string_view text) {
   std::size_t pos = 0;
   std::string literal;
   while (pos < text.size()) {
-    bool opens = (text[pos] == '$' || text[pos] == '#') && pos + 1 < text.size() &&
-                 text[pos + 1] == '{';
+    bool opens =
+        (text[pos] == '$' || text[pos] == '#') && pos + 1 < text.size() && text[pos + 1] == '{';
     if (!opens) {
       if (text[pos] == '\\' && pos + 1 < text.size() &&
           (text[pos + 1] == '$' || text[pos + 1] == '#')) {
@@ -635,15 +677,16 @@ Result<Expression> Expression::Parse(std::string_view text) {
     }
     if (i >= text.size()) {
       return Fail(ErrorCode::kInvalidArgument,
-                  fmt::format("syntax error in '{}': missing '}}' for the '${{' at column {}",
-                              text, pos + 1));
+                  fmt::format("syntax error in '{}': missing '}}' for the '${{' at column {}", text,
+                              pos + 1));
     }
     if (!literal.empty()) out.parts_.push_back(Part{std::move(literal), nullptr});
     literal.clear();
     if (auto st = parse_one(text.substr(start, i - start), pos); !st) return Fail(st.error());
     pos = i + 1;
   }
-  if (!literal.empty() || out.parts_.empty()) out.parts_.push_back(Part{std::move(literal), nullptr});
+  if (!literal.empty() || out.parts_.empty())
+    out.parts_.push_back(Part{std::move(literal), nullptr});
   return out;
 }
 

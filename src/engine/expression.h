@@ -25,11 +25,10 @@
 // concurrently.
 
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/error.h"
 
@@ -65,8 +64,8 @@ class Expression {
 
  private:
   struct Part {
-    std::string text;                       // literal text, when node is null
-    std::shared_ptr<const ExprNode> node;   // an expression
+    std::string text;                      // literal text, when node is null
+    std::shared_ptr<const ExprNode> node;  // an expression
   };
   std::string source_;
   std::vector<Part> parts_;

@@ -156,8 +156,7 @@ class MemoryTx final : public EngineTx {
     it->second.assignee = user;
     return true;
   }
-  Result<Page<UserTaskRecord>> ListUserTasks(const TaskQuery& q,
-                                             const PageRequest& page) override {
+  Result<Page<UserTaskRecord>> ListUserTasks(const TaskQuery& q, const PageRequest& page) override {
     std::vector<UserTaskRecord> items;
     for (auto& [id, t] : s_.user_tasks) {
       if (t.state != kTaskOpen) continue;
@@ -267,9 +266,8 @@ class MemoryTx final : public EngineTx {
     for (auto& [id, h] : s_.history) {
       if (h.instance_id == instance_id) items.push_back(h);
     }
-    return Paginate(std::move(items), page, 1, [](const HistoryRecord& h) {
-      return std::vector<std::string>{Num(h.seq)};
-    });
+    return Paginate(std::move(items), page, 1,
+                    [](const HistoryRecord& h) { return std::vector<std::string>{Num(h.seq)}; });
   }
 
  private:

@@ -20,7 +20,7 @@ enum class ElementType {
   kTerminateEndEvent,  // end event with terminateEventDefinition
   kTask,               // task, manualTask: pass through
   kUserTask,
-  kExternalTask,       // serviceTask (or sendTask) worked by an external worker
+  kExternalTask,  // serviceTask (or sendTask) worked by an external worker
   kExclusiveGateway,
   kParallelGateway,
 };
@@ -39,14 +39,14 @@ struct Element {
   std::string id;
   std::string name;
   ElementType type = ElementType::kTask;
-  std::string tag;  // the BPMN tag it came from ("manualTask"), for history
+  std::string tag;                    // the BPMN tag it came from ("manualTask"), for history
   std::vector<std::string> incoming;  // flow ids, document order
   std::vector<std::string> outgoing;  // flow ids, document order
   std::string default_flow;           // exclusive gateway: flow taken when no condition holds
 
   // User task.
   std::optional<Expression> assignee;
-  std::optional<Expression> candidate_users;   // evaluates to "a, b" or an array
+  std::optional<Expression> candidate_users;  // evaluates to "a, b" or an array
   std::optional<Expression> candidate_groups;
   int priority = 50;
 

@@ -4,11 +4,10 @@
 // kept inline so that the SQL repository in src/store needs only this header.
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/error.h"
 
@@ -55,7 +54,7 @@ struct InstanceRecord {
   std::optional<long long> ended_at;
   nlohmann::json variables = nlohmann::json::object();
   std::vector<Token> tokens;
-  long long next_seq = 1;    // next history sequence number
+  long long next_seq = 1;     // next history sequence number
   long long row_version = 0;  // optimistic concurrency: bumped by every update
 
   bool Ended() const { return state == kInstanceCompleted || state == kInstanceCancelled; }

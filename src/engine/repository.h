@@ -53,8 +53,8 @@ class EngineTx {
   virtual Result<std::optional<UserTaskRecord>> FindUserTask(const std::string& id) = 0;
   virtual Status InsertUserTask(const UserTaskRecord& t) = 0;
   // Moves an open task to `state`; false when it was not open any more.
-  virtual Result<bool> CloseUserTask(const std::string& id, const std::string& state,
-                                     long long at, const std::optional<std::string>& actor) = 0;
+  virtual Result<bool> CloseUserTask(const std::string& id, const std::string& state, long long at,
+                                     const std::optional<std::string>& actor) = 0;
   // Sets the assignee of an open task. With `only_if_free`, only when it has no assignee or
   // already that one (claim); false when the condition did not hold.
   virtual Result<bool> SetAssignee(const std::string& id, const std::optional<std::string>& user,

@@ -59,7 +59,8 @@ void Execution::Run() {
       // Keep the unexecuted tokens so that the instance shows where it stopped.
       for (; next_ < agenda_.size(); ++next_) instance_.tokens.push_back(agenda_[next_]);
       Raise(element, fmt::format("step budget of {} exceeded without reaching a wait state "
-                                 "(endless loop?)", step_budget_));
+                                 "(endless loop?)",
+                                 step_budget_));
       return;
     }
     Token token = agenda_[next_++];
@@ -189,8 +190,9 @@ void Execution::ExecuteExclusive(Token& token, const Element& element) {
     return;
   }
   instance_.tokens.push_back(token);
-  Raise(element.id, "no condition of the gateway's outgoing flows is true and it has no "
-                    "default flow");
+  Raise(element.id,
+        "no condition of the gateway's outgoing flows is true and it has no "
+        "default flow");
 }
 
 void Execution::ExecuteParallel(Token token, const Element& element) {

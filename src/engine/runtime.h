@@ -12,11 +12,10 @@
 //
 // Not thread-safe; one Execution per call. It borrows the definition and the instance.
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/error.h"
 #include "engine/model.h"

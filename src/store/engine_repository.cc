@@ -203,7 +203,8 @@ class SqlTx final : public engine::EngineTx {
   // ---- definitions ----
 
   Result<std::optional<DefinitionRecord>> FindDefinition(const std::string& id) override {
-    Query q(std::string("SELECT ") + kDefinitionColumns + ", xml FROM engine_definitions WHERE id = ");
+    Query q(std::string("SELECT ") + kDefinitionColumns +
+            ", xml FROM engine_definitions WHERE id = ");
     q += q.Text(id);
     for (const soci::row& r : q.Rows(s_)) {
       DefinitionRecord d = DefinitionFromRow(r);
@@ -264,8 +265,8 @@ class SqlTx final : public engine::EngineTx {
       auto version = ParseNumber((*after)[1]);
       if (!version) return Fail(version.error());
       std::string k1 = q.Text((*after)[0]), k2 = q.Text((*after)[0]);
-      q += " AND (process_key > " + k1 + " OR (process_key = " + k2 +
-           " AND def_version > " + q.Number(*version) + "))";
+      q += " AND (process_key > " + k1 + " OR (process_key = " + k2 + " AND def_version > " +
+           q.Number(*version) + "))";
     }
     q += " ORDER BY process_key, def_version LIMIT " + std::to_string(page.limit + 1);
     std::vector<DefinitionRecord> items;
@@ -297,10 +298,9 @@ class SqlTx final : public engine::EngineTx {
     s_ << "INSERT INTO engine_instances (id, definition_id, definition_key, definition_version, "
           "business_key, state, started_at, started_by, ended_at, variables, runtime, row_version) "
           "VALUES (:id, :did, :dk, :dv, :bk, :st, :sa, :sb, :ea, :va, :rt, :rv)",
-        soci::use(i.id, "id"), soci::use(i.definition_id, "did"),
-        soci::use(i.definition_key, "dk"), soci::use(i.definition_version, "dv"),
-        soci::use(business_key, bk, "bk"), soci::use(i.state, "st"),
-        soci::use(i.started_at, "sa"), soci::use(i.started_by, "sb"),
+        soci::use(i.id, "id"), soci::use(i.definition_id, "did"), soci::use(i.definition_key, "dk"),
+        soci::use(i.definition_version, "dv"), soci::use(business_key, bk, "bk"),
+        soci::use(i.state, "st"), soci::use(i.started_at, "sa"), soci::use(i.started_by, "sb"),
         soci::use(ended_at, end, "ea"), soci::use(variables, "va"), soci::use(runtime, "rt"),
         soci::use(i.row_version, "rv");
     return {};
@@ -376,8 +376,8 @@ class SqlTx final : public engine::EngineTx {
         soci::use(t.activity_id, "aid"), soci::use(t.name, "n"), soci::use(assignee, a, "a"),
         soci::use(users, "cu"), soci::use(groups, "cg"), soci::use(t.created_at, "ca"),
         soci::use(t.priority, "p"), soci::use(t.state, "st"), soci::use(ended_at, e, "ea");
-    for (auto [kind, names] : {std::pair{"user", &t.candidate_users},
-                               std::pair{"group", &t.candidate_groups}}) {
+    for (auto [kind, names] :
+         {std::pair{"user", &t.candidate_users}, std::pair{"group", &t.candidate_groups}}) {
       std::string k = kind;
       for (const std::string& name : *names) {
         s_ << "INSERT INTO engine_task_candidates (task_id, kind, name) VALUES (:t, :k, :n)",
@@ -412,7 +412,8 @@ class SqlTx final : public engine::EngineTx {
                                     const std::vector<std::string>& groups) {
     std::string sql =
         "EXISTS (SELECT 1 FROM engine_task_candidates c WHERE c.task_id = t.id AND "
-        "((c.kind = 'user' AND c.name = " + q.Text(user) + ")";
+        "((c.kind = 'user' AND c.name = " +
+        q.Text(user) + ")";
     if (!groups.empty()) {
       sql += " OR (c.kind = 'group' AND c.name IN (";
       for (std::size_t i = 0; i < groups.size(); ++i) sql += (i ? ", " : "") + q.Text(groups[i]);
@@ -430,7 +431,8 @@ class SqlTx final : public engine::EngineTx {
     if (f.definition_key) q += " AND t.definition_key = " + q.Text(*f.definition_key);
     if (f.candidate_group) {
       q += " AND EXISTS (SELECT 1 FROM engine_task_candidates c WHERE c.task_id = t.id AND "
-           "c.kind = 'group' AND c.name = " + q.Text(*f.candidate_group) + ")";
+           "c.kind = 'group' AND c.name = " +
+           q.Text(*f.candidate_group) + ")";
     }
     if (f.candidate_user) {
       q += " AND " + CandidateMatch(q, *f.candidate_user, f.candidate_user_groups);
@@ -502,17 +504,18 @@ class SqlTx final : public engine::EngineTx {
     // Conditional: re-checks that the lock is still free, so that of two concurrent callers
     // only one changes the row.
     Query q("UPDATE engine_external_tasks SET worker_id = ");
-    q += q.Text(worker) + ", lock_expires_at = " + q.Number(expires_at) + " WHERE id = " +
-         q.Text(id) + " AND " + FetchableAt(q, now);
+    q += q.Text(worker) + ", lock_expires_at = " + q.Number(expires_at) +
+         " WHERE id = " + q.Text(id) + " AND " + FetchableAt(q, now);
     return q.Execute(s_) == 1;
   }
 
   Result<bool> FailExternalTask(const std::string& id, const std::string& worker, int retries,
                                 const std::string& message, long long retry_at) override {
     Query q("UPDATE engine_external_tasks SET retries = ");
-    q += q.Number(retries) + ", error_message = " + q.Text(message) + ", retry_at = " +
-         q.Number(retry_at) + ", worker_id = NULL, lock_expires_at = NULL WHERE id = " +
-         q.Text(id) + " AND state = 'open' AND worker_id = " + q.Text(worker);
+    q += q.Number(retries) + ", error_message = " + q.Text(message) +
+         ", retry_at = " + q.Number(retry_at) +
+         ", worker_id = NULL, lock_expires_at = NULL WHERE id = " + q.Text(id) +
+         " AND state = 'open' AND worker_id = " + q.Text(worker);
     return q.Execute(s_) == 1;
   }
 
@@ -527,8 +530,9 @@ class SqlTx final : public engine::EngineTx {
   }
 
   Result<std::vector<IncidentRecord>> ListIncidents(const std::string& instance_id) override {
-    Query q("SELECT id, instance_id, activity_id, message, created_at FROM engine_incidents "
-            "WHERE instance_id = ");
+    Query q(
+        "SELECT id, instance_id, activity_id, message, created_at FROM engine_incidents "
+        "WHERE instance_id = ");
     q += q.Text(instance_id) + " ORDER BY created_at, id";
     std::vector<IncidentRecord> out;
     for (const soci::row& r : q.Rows(s_)) {
@@ -564,8 +568,9 @@ class SqlTx final : public engine::EngineTx {
 
   Result<Page<HistoryRecord>> ListHistory(const std::string& instance_id,
                                           const PageRequest& page) override {
-    Query q("SELECT id, instance_id, seq, activity_id, activity_type, started_at, ended_at, actor"
-            " FROM engine_history WHERE instance_id = ");
+    Query q(
+        "SELECT id, instance_id, seq, activity_id, activity_type, started_at, ended_at, actor"
+        " FROM engine_history WHERE instance_id = ");
     q += q.Text(instance_id);
     if (!page.cursor.empty()) {
       auto after = engine::DecodeCursor(page.cursor, 1);

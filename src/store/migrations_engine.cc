@@ -85,7 +85,8 @@ std::vector<Migration> EngineMigrations() {
            " activity_id TEXT NOT NULL,"
            " message TEXT NOT NULL,"
            " created_at BIGINT NOT NULL)",
-           "CREATE INDEX engine_incidents_by_instance ON engine_incidents (instance_id, created_at)",
+           "CREATE INDEX engine_incidents_by_instance ON engine_incidents (instance_id, "
+           "created_at)",
            "CREATE TABLE engine_history ("
            " id TEXT PRIMARY KEY,"
            " instance_id TEXT NOT NULL,"
