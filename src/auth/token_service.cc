@@ -98,6 +98,17 @@ Status TokenService::LoadOrCreateKeys() {
 Result<IssuedToken> TokenService::Issue(
     const LiveAccess& access, std::optional<seconds> requested_lifetime,
     const std::optional<std::set<std::string>>& requested_scopes, bool via_previous_secret) {
+  {
+    // Rotation when due (rare; the slow part is a single insert).
+    const long long now_ms = Ms(clock_.Now());
+    long long last = last_rotation_check_ms_.load();
+    if (now_ms - last >= 60'000 && last_rotation_check_ms_.compare_exchange_strong(last, now_ms)) {
+      std::lock_guard lock(maintenance_mu_);
+      if (auto st = LoadOrCreateKeys(); !st) {
+        spdlog::warn("event=signing_key_maintenance_failed error=\"{}\"", st.error().detail);
+      }
+    }
+  }
   const TimePoint now = clock_.Now();
   seconds lifetime = std::min(config_.lifetime, config_.max_lifetime);
   if (requested_lifetime) {
@@ -140,8 +151,18 @@ Result<IssuedToken> TokenService::Issue(
   return IssuedToken{std::move(*token), exp_s - now_s, FromUnixSeconds(exp_s), c.scope};
 }
 
-Result<Principal> TokenService::VerifyBearer(std::string_view token, std::string* reason) const {
+Result<Principal> TokenService::VerifyBearer(std::string_view token, std::string* reason) {
   auto claims = codec_.Verify(token);
+  if (!claims && claims.error() == JwtError::kUnknownKid) {
+    // Perhaps another node rotated: reload, at most every 5 s (a flood of made-up kids must not
+    // become a flood of database reads), and try once more.
+    const long long now_ms = Ms(clock_.Now());
+    long long last = last_reload_ms_.load();
+    if (now_ms - last >= 5'000 && last_reload_ms_.compare_exchange_strong(last, now_ms)) {
+      std::lock_guard lock(maintenance_mu_);
+      if (ReloadKeys()) claims = codec_.Verify(token);
+    }
+  }
   if (!claims) {
     if (reason) *reason = std::string(JwtErrorName(claims.error()));
     return Fail(InvalidToken());

@@ -8,9 +8,15 @@
 // kills earlier tokens); the caller's scopes are the token's scopes intersected with the
 // access's current ones (a narrowed right bites at once, as 403).
 //
+// Keys stay current on a long-running, multi-node server without a thread of their own: issuing
+// a token checks at most once a minute whether the active key is due for rotation, and a token
+// with an unknown `kid` (signed by another node's newer key) reloads the keys at most every 5 s.
+//
 // Thread-safe after LoadOrCreateKeys().
 
+#include <atomic>
 #include <chrono>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -65,7 +71,7 @@ class TokenService {
   // The Bearer check. kUnauthenticated "invalid-token" on any failure (the reason goes to
   // `*reason` for the audit log).
   [[nodiscard]] Result<Principal> VerifyBearer(std::string_view token,
-                                               std::string* reason = nullptr) const;
+                                               std::string* reason = nullptr);
 
   // {"keys": [...]} with the public keys of the EdDSA keys (empty for HS256).
   nlohmann::json Jwks() const;
@@ -81,6 +87,9 @@ class TokenService {
   const TokenConfig config_;
   KeyRing ring_;
   JwtCodec codec_;
+  std::mutex maintenance_mu_;  // one rotation or reload at a time
+  std::atomic<long long> last_rotation_check_ms_{0};
+  std::atomic<long long> last_reload_ms_{0};
 };
 
 }  // namespace ordo::auth
