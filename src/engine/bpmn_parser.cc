@@ -287,7 +287,8 @@ class BpmnParser {
       }
     } else if (!event_definitions.empty()) {
       return unsupported("event definitions are not supported here");
-    } else if (tag == "task" || tag == "manualTask") {
+    } else if (tag == "task" || tag == "manualTask" || tag == "intermediateThrowEvent") {
+      // A none intermediate event is a milestone: it passes straight through, like a task.
       e.type = ElementType::kTask;
     } else if (tag == "userTask") {
       e.type = ElementType::kUserTask;

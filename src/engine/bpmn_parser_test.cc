@@ -125,6 +125,19 @@ TEST(BpmnParserTest, TerminateEndEvent) {
   EXPECT_EQ((*def)->FindElement("stop")->type, ElementType::kTerminateEndEvent);
 }
 
+TEST(BpmnParserTest, NoneIntermediateEventPassesThrough) {
+  auto def = ParseBpmn(Around(R"(<intermediateThrowEvent id="x" name="Milestone"/>)"));
+  ASSERT_TRUE(def.has_value()) << def.error().detail;
+  EXPECT_EQ((*def)->FindElement("x")->type, ElementType::kTask);
+  EXPECT_EQ((*def)->FindElement("x")->tag, "intermediateThrowEvent");
+}
+
+TEST(BpmnParserRefusalTest, MessageThrowEvent) {
+  ExpectRefused(Around(R"(<intermediateThrowEvent id="x"><messageEventDefinition/>
+      </intermediateThrowEvent>)"),
+                "element 'x' (intermediateThrowEvent): event definitions are not supported here");
+}
+
 // ---- refusals, one per reason ----
 
 TEST(BpmnParserRefusalTest, NotWellFormed) {

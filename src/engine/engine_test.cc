@@ -5,8 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 #include <thread>
 
@@ -429,6 +431,28 @@ TEST_F(EngineTest, ExternalTaskLockConflictExpiryAndRetriesToIncident) {
   EXPECT_EQ(view.instance.state, kInstanceActive);
   clock_.Advance(std::chrono::hours(1));
   EXPECT_TRUE(Fetch("w4", "charge-card").empty());
+}
+
+TEST_F(EngineTest, ConcurrentFetchesNeverHandOutATaskTwice) {
+  Deploy("external.bpmn");
+  for (int i = 0; i < 12; ++i) Start("payment");
+  std::mutex mutex;
+  std::vector<std::string> handed_out;
+  std::vector<std::thread> threads;
+  for (int w = 0; w < 6; ++w) {
+    threads.emplace_back([&, w] {
+      auto got =
+          engine_.FetchAndLock("w" + std::to_string(w), 4, {TopicRequest{"charge-card", 60'000}});
+      ASSERT_TRUE(got.has_value()) << got.error().detail;
+      std::lock_guard lock(mutex);
+      for (const auto& t : *got) handed_out.push_back(t.task.id);
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (const auto& t : Fetch("late", "charge-card")) handed_out.push_back(t.task.id);
+  std::sort(handed_out.begin(), handed_out.end());
+  EXPECT_EQ(std::adjacent_find(handed_out.begin(), handed_out.end()), handed_out.end());
+  EXPECT_EQ(handed_out.size(), 12u);
 }
 
 TEST_F(EngineTest, ExternalTaskCompletionMovesToZeebeUserTask) {

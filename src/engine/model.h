@@ -18,7 +18,7 @@ enum class ElementType {
   kStartEvent,         // none start event
   kEndEvent,           // none end event
   kTerminateEndEvent,  // end event with terminateEventDefinition
-  kTask,               // task, manualTask: pass through
+  kTask,               // task, manualTask, none intermediate throw event: pass through
   kUserTask,
   kExternalTask,  // serviceTask (or sendTask) worked by an external worker
   kExclusiveGateway,
