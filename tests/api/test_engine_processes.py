@@ -333,3 +333,66 @@ def test_instance_list_filters_and_paging(server, admin):
     assert admin.get(base, params={"state": "sleeping"}).status_code == 400
     assert admin.get(base, params={"limit": 501}).status_code == 400
     assert admin.get(base, params={"cursor": "!!"}).status_code == 400
+
+
+def fetch_one(server, session, worker, topic, instance_id):
+    r = session.post(server.url + "/api/v1/external-tasks/fetch-and-lock", json={
+        "workerId": worker, "maxTasks": 50, "topics": [{"topicName": topic, "lockDuration": 60000}]})
+    assert r.status_code == 200, r.text
+    [task] = [t for t in r.json() if t["processInstanceId"] == instance_id]
+    return task
+
+
+def complete_external(server, session, task, worker, variables=None):
+    r = session.post(server.url + f"/api/v1/external-tasks/{task['id']}/complete",
+                     json={"workerId": worker, "variables": variables or {}})
+    assert r.status_code == 204, r.text
+
+
+def test_camunda_modeler_order_file_runs_end_to_end(server, admin):
+    """A file as Camunda Modeler saves it (collaboration, lanes, DI, forms, annotations, a data
+    object, a group), with user tasks, external service tasks, exclusive and parallel gateways."""
+    d = deploy(server, admin, (TESTDATA / "order.bpmn").read_text())
+    assert d["key"] == "order" and d["name"] == "Order fulfilment"
+
+    inst = start(server, admin, "order", {"total": 250, "packer": "pete"})
+    assert inst["variables"]["customer"] == "admin"
+    [check] = tasks_of(server, admin, inst["id"])
+    assert check["activityId"] == "Task_check" and check["candidateGroups"] == ["sales"]
+    assert complete(server, admin, check["id"], {"valid": True}).status_code == 204
+
+    running = instance(server, admin, inst["id"])
+    assert sorted(running["activeActivityIds"]) == ["Task_charge", "Task_pack"]
+    [pack] = tasks_of(server, admin, inst["id"])
+    assert pack["assignee"] == "pete" and pack["candidateGroups"] == ["warehouse"]
+    complete_external(server, admin, fetch_one(server, admin, "payer", "payment", inst["id"]),
+                      "payer", {"paid": True})
+    assert sorted(instance(server, admin, inst["id"])["activeActivityIds"]) == \
+        ["Gateway_join", "Task_pack"]
+    assert complete(server, admin, pack["id"], user="pete").status_code == 204
+    assert instance(server, admin, inst["id"])["activeActivityIds"] == ["Task_ship"]
+    complete_external(server, admin, fetch_one(server, admin, "shipper", "shipping", inst["id"]),
+                      "shipper", {"tracking": "ZX-1"})
+
+    done = instance(server, admin, inst["id"])
+    assert done["state"] == "completed"
+    assert done["variables"] == {"total": 250, "packer": "pete", "customer": "admin",
+                                 "valid": True, "paid": True, "tracking": "ZX-1"}
+    steps = history(server, admin, inst["id"])
+    ids = [h["activityId"] for h in steps]
+    assert ids[:4] == ["StartEvent_order", "Task_check", "Gateway_valid", "Gateway_fork"]
+    assert ids[-4:] == ["Gateway_join", "Event_ready", "Task_ship", "EndEvent_shipped"]
+    assert {"Task_charge", "Task_pack"} <= set(ids) and len(ids) == 10
+    actors = {h["activityId"]: h["actor"] for h in steps}
+    assert actors["Task_charge"] == "payer" and actors["Task_pack"] == "pete"
+    assert actors["Task_ship"] == "shipper"
+
+    # The other way out of the exclusive gateway: an order over the limit is rejected.
+    big = start(server, admin, "order", {"total": 50000, "packer": "pete"})
+    [check] = tasks_of(server, admin, big["id"])
+    assert complete(server, admin, check["id"], {"valid": True}).status_code == 204
+    assert instance(server, admin, big["id"])["activeActivityIds"] == ["Task_reject"]
+    complete_external(server, admin,
+                      fetch_one(server, admin, "mailer", "order-rejection", big["id"]), "mailer")
+    assert instance(server, admin, big["id"])["state"] == "completed"
+    assert history(server, admin, big["id"])[-1]["activityId"] == "EndEvent_rejected"
