@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL 15 cluster for tests: a temporary folder, a free port on 127.0.0.1,
-# trust authentication for the local superuser, no fsync (test data only).
+# trust authentication for the local superuser, no fsync (test data only: an operating-system
+# crash could lose commits, a crash of PostgreSQL itself cannot, since commits still wait for
+# their WAL write).
 #
 #   pg-cluster.sh start STATE         start a cluster; write its description to the file STATE
 #   pg-cluster.sh stop STATE          stop it and delete its folder (no error if already gone)
+#   pg-cluster.sh pause STATE         stop the server only (simulates an outage); resume STATE
+#                                     starts it again on the same port
 #   pg-cluster.sh exec STATE [--db NAME] -- CMD...
 #                                     run CMD with ORDO_TEST_POSTGRES_URL set to a fresh, empty
 #                                     database NAME (default: ordo_test) of that cluster, and
@@ -42,6 +46,14 @@ pg_psql() {
   PGOPTIONS="-c client_min_messages=warning" "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres "$@"
 }
 
+# Starts the server of the cluster in folder $1 on port $2.
+launch() {
+  as_pg "$PGBIN/pg_ctl" -D "$1/data" -l "$1/server.log" -w -t 30 start -o \
+    "-c listen_addresses=127.0.0.1 -c port=$2 -c unix_socket_directories=$1 \
+     -c fsync=off -c full_page_writes=off \
+     -c max_connections=200 -c shared_buffers=64MB" >/dev/null 2>&1
+}
+
 start() {
   local state=$1
   [[ -s "$state" ]] && { stop "$state" || true; }
@@ -55,12 +67,7 @@ start() {
   local try
   for try in 1 2 3 4 5; do
     port=$(free_port)
-    if as_pg "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 start -o \
-        "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir \
-         -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
-         -c max_connections=200 -c shared_buffers=64MB" >/dev/null 2>&1; then
-      break
-    fi
+    if launch "$dir" "$port"; then break; fi
     port=""
   done
   if [[ -z "$port" ]]; then
@@ -86,6 +93,19 @@ stop() {
   rm -f "$state"
 }
 
+# Stops the server but keeps the cluster (database outage tests), and starts it again on the
+# same port.
+pause() {
+  # shellcheck disable=SC1090
+  source "$1"
+  as_pg "$PGBIN/pg_ctl" -D "$PG_DIR/data" -m immediate -w stop >/dev/null
+}
+resume() {
+  # shellcheck disable=SC1090
+  source "$1"
+  launch "$PG_DIR" "$PG_PORT" || die "the cluster did not start again"
+}
+
 exec_in() {
   local state=$1; shift
   local db=ordo_test
@@ -107,6 +127,8 @@ shift || true
 case "$cmd" in
   start) [[ $# -eq 1 ]] || die "usage: start STATE"; start "$1" ;;
   stop) [[ $# -eq 1 ]] || die "usage: stop STATE"; stop "$1" ;;
+  pause) [[ $# -eq 1 ]] || die "usage: pause STATE"; pause "$1" ;;
+  resume) [[ $# -eq 1 ]] || die "usage: resume STATE"; resume "$1" ;;
   exec) [[ $# -ge 2 ]] || die "usage: exec STATE [--db NAME] -- CMD..."; exec_in "$@" ;;
   run)
     state=$(mktemp /tmp/ordo-pg-state.XXXXXX)

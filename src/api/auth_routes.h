@@ -30,6 +30,7 @@
 #include "core/clock.h"
 #include "core/worker_pool.h"
 #include "store/database.h"
+#include "store/pg_notify.h"
 #include "store/user_repository.h"
 
 namespace ordo::api {
@@ -46,6 +47,9 @@ struct AuthOptions {
   auth::SessionConfig sessions;                  // idle/absolute expiry (hash is set from `hash`)
   bool secure_cookies = false;                   // true under TLS: the cookie gets `Secure`
   std::chrono::milliseconds poll_interval{500};  // other nodes' access changes
+  // Issue 7: when set, another node's access change (PostgreSQL NOTIFY) triggers that poll at
+  // once. Borrowed; the caller stops the feed before destroying the module.
+  store::ChangeFeed* change_feed = nullptr;
 };
 
 class AuthModule;

@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "store/access_sql_util.h"
+#include "store/pg_notify.h"
 
 namespace ordo::store {
 namespace {
@@ -186,7 +187,9 @@ Status TouchAccessUse(soci::session& s, const std::string& access_key, long long
 
 Status BumpAccessVersion(soci::session& s) {
   s << "UPDATE auth_state SET access_version = access_version + 1 WHERE id = 1";
-  return {};
+  // Issue 7: on PostgreSQL, wake every node's AccessService when this transaction commits
+  // (kAccessChannel); a no-op on SQLite.
+  return NotifyInTransaction(s, std::string(kAccessChannel), "");
 }
 
 Result<long long> AccessVersion(soci::session& s) {

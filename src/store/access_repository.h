@@ -10,11 +10,15 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/error.h"
 
 namespace ordo::store {
+
+// ChangeFeed channel (store/pg_notify.h) signalled by BumpAccessVersion's commit (issue 7).
+inline constexpr std::string_view kAccessChannel = "ordo_access";
 
 struct AccessRecord {
   std::string id;

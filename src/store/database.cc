@@ -152,7 +152,14 @@ void Database::HealSession(soci::session& s) {
 }
 
 Status Database::Run(bool transaction, const std::function<Status(soci::session&)>& fn) {
-  soci::session s(*pool_);
+  // The pooled session itself, not a soci::session(pool) proxy: the proxy keeps a copy of the
+  // back-end pointer, which a reconnect() frees (a crash on the next statement).
+  struct Lease {
+    soci::connection_pool& pool;
+    std::size_t position;
+    ~Lease() { pool.give_back(position); }
+  } lease{*pool_, pool_->lease()};
+  soci::session& s = pool_->at(lease.position);
   try {
     HealSession(s);
     if (!transaction) return fn(s);

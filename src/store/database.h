@@ -43,12 +43,16 @@ class Database {
   template <typename T>
   [[nodiscard]] Result<T> Read(const std::function<Result<T>(soci::session&)>& fn) {
     Result<T> out = Fail(ErrorCode::kInternal, "not run");
+    bool returned = false;  // fn returned (did not throw, was not skipped)
     Status st = Run(false, [&](soci::session& s) -> Status {
       out = fn(s);
+      returned = true;
       if (!out) return Fail(out.error());
       return {};
     });
-    if (!st && out) return Fail(st.error());
+    // The database's error wins when fn never returned (connection lost: kUnavailable, not a
+    // 500 "not run"). (issue 7)
+    if (!st && (out || !returned)) return Fail(st.error());
     return out;
   }
 
@@ -58,12 +62,16 @@ class Database {
   template <typename T>
   [[nodiscard]] Result<T> Write(const std::function<Result<T>(soci::session&)>& fn) {
     Result<T> out = Fail(ErrorCode::kInternal, "not run");
+    bool returned = false;  // fn returned (did not throw, was not skipped)
     Status st = Run(true, [&](soci::session& s) -> Status {
       out = fn(s);
+      returned = true;
       if (!out) return Fail(out.error());
       return {};
     });
-    if (!st && out) return Fail(st.error());
+    // The database's error wins when fn never returned (connection lost: kUnavailable, not a
+    // 500 "not run"). (issue 7)
+    if (!st && (out || !returned)) return Fail(st.error());
     return out;
   }
 
