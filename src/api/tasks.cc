@@ -98,7 +98,11 @@ void RegisterTaskRoutes(RouteTable& table, engine::Engine& engine) {
         if (!variables) return Fail(variables.error());
         auto user = ej::ActingUser(call.principal, *body);
         if (!user) return Fail(user.error());
-        auto st = engine.Complete(IdOf(call), *variables, *user, ej::VisibilityOf(call.principal));
+        // A program that names no user completes whoever holds the task; a person, or a
+        // program acting for a named user, must hold it (or nobody must).
+        const bool as_user = ej::VisibilityOf(call.principal).has_value() || body->contains("user");
+        auto st = engine.Complete(IdOf(call), *variables, *user, ej::VisibilityOf(call.principal),
+                                  as_user);
         if (!st) return Fail(st.error());
         return NoContent();
       },

@@ -408,14 +408,14 @@ Status Engine::Unclaim(const std::string& id, const std::optional<Visibility>& v
 }
 
 Status Engine::Complete(const std::string& id, const json& variables, const std::string& user,
-                        const std::optional<Visibility>& visible_to) {
+                        const std::optional<Visibility>& visible_to, bool as_user) {
   if (!variables.is_null() && !variables.is_object()) {
     return Fail(ErrorCode::kInvalidArgument, "variables must be a JSON object");
   }
   return WriteWithRetry([&](EngineTx& tx) -> Status {
     auto task = OpenTask(tx, id, visible_to);
     if (!task) return Fail(task.error());
-    if (task->assignee && !user.empty() && *task->assignee != user) {
+    if (as_user && task->assignee && *task->assignee != user) {
       return Fail(ErrorCode::kConflict,
                   fmt::format("the task is assigned to '{}'", *task->assignee), "task-claimed");
     }

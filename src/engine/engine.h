@@ -91,9 +91,12 @@ class Engine {
   [[nodiscard]] Status Claim(const std::string& id, const std::string& user,
                              const std::optional<Visibility>& visible_to);
   [[nodiscard]] Status Unclaim(const std::string& id, const std::optional<Visibility>& visible_to);
+  // `user` is recorded as the actor. With `as_user`, the call acts as that person: a task
+  // assigned to someone else is a conflict. Without it (a program acting for nobody in
+  // particular), the assignee does not matter.
   [[nodiscard]] Status Complete(const std::string& id, const nlohmann::json& variables,
                                 const std::string& user,
-                                const std::optional<Visibility>& visible_to);
+                                const std::optional<Visibility>& visible_to, bool as_user = true);
 
   // External tasks.
   [[nodiscard]] Result<std::vector<LockedExternalTask>> FetchAndLock(

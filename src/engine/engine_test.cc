@@ -322,6 +322,10 @@ TEST_F(EngineTest, ClaimUnclaim) {
   ASSERT_TRUE(engine_.Unclaim(task_id, std::nullopt));
   ASSERT_TRUE(engine_.Claim(task_id, "bob", std::nullopt));
   EXPECT_EQ(engine_.GetTask(task_id, std::nullopt)->first.assignee, "bob");
+  // A program acting for nobody in particular completes whoever holds the task.
+  ASSERT_TRUE(engine_.Complete(task_id, {{"approved", false}}, "robot", std::nullopt,
+                               /*as_user=*/false));
+  EXPECT_FALSE(engine_.GetTask(task_id, std::nullopt).has_value());
 }
 
 TEST_F(EngineTest, VisibilityAndCandidateFilters) {

@@ -143,11 +143,20 @@ def test_access_acts_for_a_named_user(server, admin):
     assert requests.post(base + "/claim", json={"user": "zoe"}, auth=basic,
                          timeout=30).status_code == 204
     assert admin.get(base).json()["assignee"] == "zoe"
+    r = requests.post(base + "/complete", json={"user": "yan", "variables": {"approved": False}},
+                      auth=basic, timeout=30)
+    assert r.status_code == 409 and r.json()["detail"] == "the task is assigned to 'zoe'"
     r = requests.post(base + "/complete", json={"user": "zoe", "variables": {"approved": False}},
                       auth=basic, timeout=30)
     assert r.status_code == 204, r.text
     steps = admin.get(server.url + f"/api/v1/process-instances/{inst['id']}/history").json()
     assert steps["items"][1]["actor"] == "zoe"
+    # Naming no user, the program completes the task whoever holds it.
+    rework = only_task(server, admin, inst["id"])
+    assert rework["assignee"] == "admin"
+    r = requests.post(server.url + f"/api/v1/tasks/{rework['id']}/complete", json={}, auth=basic,
+                      timeout=30)
+    assert r.status_code == 204, r.text
 
 
 def test_task_list_filters(server, admin):
