@@ -124,9 +124,8 @@ test("users, groups and the audit log", async () => {
   assert.ok(events.body.items.length > 0);
 });
 
-// API.md section 5: an access's /me names it and its right. Marked todo until the auth
-// middleware fills the principal's name and right (it answers "" for both today).
-test("GET /api/v1/me names the access and its right", { todo: "principal name/right empty for accesses" }, async () => {
+// API.md section 5: an access's /me names it and its right.
+test("GET /api/v1/me names the access and its right", async () => {
   const created = await call("POST", "/api/v1/accesses", { body: { name: `conf-me-${run}`, right: "designer" }, expect: 201 });
   const me = await call("GET", "/api/v1/me", { auth: basic(created.body.accessKey, created.body.secretKey), expect: 200 });
   assert.equal(me.body.name, `conf-me-${run}`);
