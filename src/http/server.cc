@@ -109,10 +109,16 @@ class Server::Impl {
     conns_.erase(c);
   }
   void CloseAll(bool only_if_idle) {
-    std::lock_guard lock(conns_mu_);
-    for (auto& [ptr, weak] : conns_) {
-      if (auto c = weak.lock()) c->PostClose(only_if_idle);
+    // Take strong references under the lock, act on them outside it: dropping the last
+    // reference destroys the connection, whose destructor takes the same lock.
+    std::vector<std::shared_ptr<ConnectionBase>> open;
+    {
+      std::lock_guard lock(conns_mu_);
+      for (auto& [ptr, weak] : conns_) {
+        if (auto c = weak.lock()) open.push_back(std::move(c));
+      }
     }
+    for (auto& c : open) c->PostClose(only_if_idle);
   }
 
   ServerOptions options_;

@@ -162,6 +162,20 @@ TEST_F(ServerTest, SlowHeadersGet408) {
   EXPECT_EQ(StatusOf(r), 408);
 }
 
+TEST_F(ServerTest, StopClosesIdleKeepAliveConnections) {
+  StartWith([](RequestPtr, Reply reply) { reply(Response::Text(200, "ok")); });
+  asio::io_context io;
+  asio::ip::tcp::socket s(io);
+  s.connect({asio::ip::make_address("127.0.0.1"), server_->port()});
+  asio::write(s, asio::buffer(std::string("GET / HTTP/1.1\r\n\r\n")));
+  std::array<char, 1024> buf{};
+  s.read_some(asio::buffer(buf));  // answered; the connection stays open and idle
+  const auto started = std::chrono::steady_clock::now();
+  server_->Stop(std::chrono::milliseconds(5000));
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(2));
+  EXPECT_EQ(server_->open_connections(), 0u);
+}
+
 TEST(Server, PortInUseIsAOneLineError) {
   Dispatcher d;
   d.handle = [](RequestPtr, Reply reply) { reply(Response::Text(200, "")); };
