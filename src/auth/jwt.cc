@@ -2,43 +2,108 @@
 
 #include <sodium.h>
 
+#include <array>
+#include <cstdint>
+#include <limits>
+#include <map>
 #include <nlohmann/json.hpp>
-#include <set>
+#include <variant>
 
 namespace ordo::auth {
 namespace {
 
 using nlohmann::json;
 
-// Parses a JSON object, refusing duplicate top-level members (RFC 7515 section 4: a JWS with
-// duplicate header names must be rejected, or one parser's view differs from another's).
-bool ParseObjectNoDuplicates(const std::string& text, json* out) {
-  std::set<std::string> seen;
-  bool duplicate = false;
-  auto cb = [&](int depth, json::parse_event_t event, json& parsed) {
-    if (event == json::parse_event_t::key && depth == 1) {
-      if (!seen.insert(parsed.get<std::string>()).second) duplicate = true;
+// The top level of a JSON object, flattened: strings and integers by name; anything else
+// (null, bool, float, arrays, objects) only as "present". That is all a JOSE header or Ordo's
+// claims need, and a SAX pass builds it without a DOM (the largest cost of a Bearer check).
+struct FlatObject {
+  std::map<std::string, std::variant<std::monostate, std::string, long long>, std::less<>> members;
+
+  bool contains(std::string_view name) const { return members.find(name) != members.end(); }
+};
+
+// Refuses duplicate top-level members (RFC 7515 section 4: a JWS with duplicate header names
+// must be rejected, or one parser's view differs from another's) and a top level that is not an
+// object.
+class FlatObjectSax final : public nlohmann::json_sax<json> {
+ public:
+  explicit FlatObjectSax(FlatObject* out) : out_(out) {}
+
+  bool null() override { return Scalar(std::monostate{}); }
+  bool boolean(bool) override { return Scalar(std::monostate{}); }
+  bool number_integer(number_integer_t v) override { return Scalar(static_cast<long long>(v)); }
+  bool number_unsigned(number_unsigned_t v) override {
+    if (v > static_cast<number_unsigned_t>(std::numeric_limits<long long>::max())) {
+      return Scalar(std::monostate{});
     }
+    return Scalar(static_cast<long long>(v));
+  }
+  bool number_float(number_float_t, const string_t&) override { return Scalar(std::monostate{}); }
+  bool string(string_t& v) override { return Scalar(std::move(v)); }
+  bool binary(binary_t&) override { return Scalar(std::monostate{}); }
+  bool start_object(std::size_t) override {
+    if (depth_ == 0 && seen_top_) return false;
+    if (depth_ == 0) seen_top_ = true;
+    if (depth_ == 1 && !Scalar(std::monostate{})) return false;
+    ++depth_;
     return true;
-  };
-  json parsed = json::parse(text, cb, /*allow_exceptions=*/false);
-  if (parsed.is_discarded() || !parsed.is_object() || duplicate) return false;
-  *out = std::move(parsed);
-  return true;
+  }
+  bool key(string_t& k) override {
+    if (depth_ != 1) return true;
+    if (out_->members.contains(k)) return false;  // duplicate member
+    key_ = std::move(k);
+    return true;
+  }
+  bool end_object() override {
+    --depth_;
+    return true;
+  }
+  bool start_array(std::size_t) override {
+    if (depth_ == 0) return false;  // the top level must be an object
+    if (depth_ == 1 && !Scalar(std::monostate{})) return false;
+    ++depth_;
+    return true;
+  }
+  bool end_array() override {
+    --depth_;
+    return true;
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
+    return false;
+  }
+
+ private:
+  template <typename V>
+  bool Scalar(V&& v) {
+    if (depth_ == 0) return false;  // a bare scalar is not an object
+    if (depth_ == 1) out_->members.emplace(std::move(key_), std::forward<V>(v));
+    return true;
+  }
+
+  FlatObject* out_;
+  int depth_ = 0;
+  bool seen_top_ = false;
+  std::string key_;
+};
+
+bool ParseObjectNoDuplicates(const std::string& text, FlatObject* out) {
+  FlatObjectSax sax(out);
+  return json::sax_parse(text, &sax, json::input_format_t::json, /*strict=*/true);
 }
 
-bool GetString(const json& j, const char* name, std::string* out) {
-  auto it = j.find(name);
-  if (it == j.end() || !it->is_string()) return false;
-  *out = it->get<std::string>();
+bool GetString(const FlatObject& j, const char* name, std::string* out) {
+  auto it = j.members.find(std::string_view(name));
+  if (it == j.members.end() || !std::holds_alternative<std::string>(it->second)) return false;
+  *out = std::get<std::string>(it->second);
   return true;
 }
 
 // NumericDate: an integer number of seconds (Ordo issues integers; fractions are refused).
-bool GetInteger(const json& j, const char* name, long long* out) {
-  auto it = j.find(name);
-  if (it == j.end() || !it->is_number_integer()) return false;
-  *out = it->get<long long>();
+bool GetInteger(const FlatObject& j, const char* name, long long* out) {
+  auto it = j.members.find(std::string_view(name));
+  if (it == j.members.end() || !std::holds_alternative<long long>(it->second)) return false;
+  *out = std::get<long long>(it->second);
   return true;
 }
 
@@ -88,17 +153,44 @@ std::string Base64UrlEncode(std::string_view bytes) {
   return out;
 }
 
-bool Base64UrlDecode(std::string_view text, std::string* out) {
-  std::string bin(text.size() * 3 / 4 + 1, '\0');
-  std::size_t len = 0;
-  const char* end = nullptr;
-  if (sodium_base642bin(reinterpret_cast<unsigned char*>(bin.data()), bin.size(), text.data(),
-                        text.size(), nullptr, &len, &end,
-                        sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
-      end != text.data() + text.size()) {
-    return false;
+namespace {
+
+// -1 for every byte outside the base64url alphabet.
+constexpr std::array<signed char, 256> MakeBase64UrlTable() {
+  std::array<signed char, 256> t{};
+  for (auto& v : t) v = -1;
+  constexpr std::string_view kAlphabet =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  for (std::size_t i = 0; i < kAlphabet.size(); ++i) {
+    t[static_cast<unsigned char>(kAlphabet[i])] = static_cast<signed char>(i);
   }
-  bin.resize(len);
+  return t;
+}
+constexpr auto kBase64Url = MakeBase64UrlTable();
+
+}  // namespace
+
+// Table-driven rather than libsodium's constant-time decoder: token parts are not secret (the
+// MAC comparison is what must be constant-time), and this is a fifth of a Bearer check's cost.
+// Exactly as strict: no padding, no other characters, unused trailing bits must be zero (so no
+// two strings decode to the same bytes).
+bool Base64UrlDecode(std::string_view text, std::string* out) {
+  if (text.size() % 4 == 1) return false;
+  std::string bin;
+  bin.reserve(text.size() * 3 / 4);
+  std::uint32_t acc = 0;
+  int bits = 0;
+  for (unsigned char c : text) {
+    const int v = kBase64Url[c];
+    if (v < 0) return false;
+    acc = (acc << 6) | static_cast<std::uint32_t>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      bin.push_back(static_cast<char>((acc >> bits) & 0xFF));
+    }
+  }
+  if ((acc & ((1u << bits) - 1)) != 0) return false;
   *out = std::move(bin);
   return true;
 }
@@ -148,7 +240,7 @@ std::expected<TokenClaims, JwtError> JwtCodec::Verify(std::string_view token) co
   }
 
   // Header: only what decides which key and algorithm to use.
-  json header;
+  FlatObject header;
   if (!ParseObjectNoDuplicates(header_text, &header)) return std::unexpected(E::kBadHeader);
   std::string alg_name, typ, kid;
   if (!GetString(header, "alg", &alg_name)) return std::unexpected(E::kAlgRejected);
@@ -185,7 +277,7 @@ std::expected<TokenClaims, JwtError> JwtCodec::Verify(std::string_view token) co
   if (!valid) return std::unexpected(E::kBadSignature);
 
   // Claims: only now, behind a valid signature.
-  json payload;
+  FlatObject payload;
   if (!ParseObjectNoDuplicates(payload_text, &payload)) return std::unexpected(E::kBadClaims);
   TokenClaims c;
   if (!GetString(payload, "iss", &c.iss) || !GetString(payload, "sub", &c.sub) ||

@@ -234,6 +234,18 @@ TEST_F(JwtTest, DuplicateHeaderMembersRefused) {
   EXPECT_EQ(Refusal(Hs(header, ClaimsJson().dump())), JwtError::kBadHeader);
 }
 
+TEST_F(JwtTest, HeaderWithTrailingTextOrScalarRefused) {
+  EXPECT_EQ(Refusal(Hs(Header().dump() + " {}", ClaimsJson().dump())), JwtError::kBadHeader);
+  EXPECT_EQ(Refusal(Hs("\"HS256\"", ClaimsJson().dump())), JwtError::kBadHeader);
+  EXPECT_EQ(Refusal(Hs("{\"alg\":\"HS256\"", ClaimsJson().dump())), JwtError::kBadHeader);
+}
+
+TEST_F(JwtTest, NestedMembersDoNotCountAsDuplicates) {
+  json h = Header();
+  h["jwk"] = {{"kid", "x"}, {"alg", "none"}};  // same names one level down: ignored, not mixed up
+  EXPECT_TRUE(codec.Verify(Hs(h, ClaimsJson())).has_value());
+}
+
 TEST_F(JwtTest, DuplicateClaimRefused) {
   std::string payload = ClaimsJson().dump();
   payload.insert(1, R"("sub":"ordo_ak_OTHEROTHEROTHEROTHER",)");
@@ -374,6 +386,34 @@ TEST_F(JwtTest, Base64UrlRoundTrip) {
     EXPECT_EQ(out, s);
   }
   EXPECT_FALSE(Base64UrlDecode("Zm9v=", &out));
+  EXPECT_FALSE(Base64UrlDecode("Z", &out));     // 6 bits cannot be a byte
+  EXPECT_FALSE(Base64UrlDecode("Zm9=", &out));  // padding
+  EXPECT_FALSE(Base64UrlDecode("Zm+v", &out));  // standard alphabet
+  EXPECT_FALSE(Base64UrlDecode("Zh", &out));    // "f" is "Zg": non-zero trailing bits
+  EXPECT_TRUE(Base64UrlDecode("Zg", &out));
+  EXPECT_EQ(out, "f");
+  // Same answers as libsodium's strict decoder on every 2- and 3-character input.
+  const std::string alphabet =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_=+/.";
+  for (char a : alphabet) {
+    for (char b : alphabet) {
+      for (std::string text : {std::string{a, b}, std::string{a, b, 'A'}, std::string{a, 'Q', b}}) {
+        unsigned char bin[8];
+        std::size_t len = 0;
+        const char* end = nullptr;
+        bool sodium_ok =
+            sodium_base642bin(bin, sizeof(bin), text.data(), text.size(), nullptr, &len, &end,
+                              sodium_base64_VARIANT_URLSAFE_NO_PADDING) == 0 &&
+            end == text.data() + text.size();
+        std::string mine;
+        bool ok = Base64UrlDecode(text, &mine);
+        ASSERT_EQ(ok, sodium_ok) << text;
+        if (ok) {
+          EXPECT_EQ(mine, std::string(reinterpret_cast<char*>(bin), len)) << text;
+        }
+      }
+    }
+  }
   EXPECT_FALSE(Base64UrlDecode("Zm 9v", &out));
 }
 
