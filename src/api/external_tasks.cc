@@ -59,9 +59,10 @@ void RegisterExternalTaskRoutes(RouteTable& table, engine::Engine& engine) {
           if (!name) return Fail(name.error());
           auto lock = OptionalInteger(t, "lockDuration");
           if (!lock) return Fail(lock.error());
-          if (!*lock || **lock <= 0) {
+          if (!*lock || **lock <= 0 || **lock > 30LL * 24 * 3600 * 1000) {
             return Fail(ErrorCode::kInvalidArgument,
-                        "'lockDuration' must be a positive number of milliseconds");
+                        "'lockDuration' must be a positive number of milliseconds, at most 30 "
+                        "days");
           }
           topics.push_back(engine::TopicRequest{*name, **lock});
         }

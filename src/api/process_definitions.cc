@@ -165,7 +165,7 @@ void RegisterProcessDefinitionRoutes(RouteTable& table, engine::Engine& engine) 
       .path = "/api/v1/process-definitions/{id}",
       .scope = kScopeRead,
       .handler = [&engine](const Call& call) -> Result<http::Response> {
-        auto d = engine.GetDefinition(std::string(call.request.Param("id")));
+        auto d = engine.GetDefinition(std::string(call.request.Param("id")), false);
         if (!d) return Fail(d.error());
         return JsonResponse(200, ej::Definition(*d));
       },
@@ -177,7 +177,7 @@ void RegisterProcessDefinitionRoutes(RouteTable& table, engine::Engine& engine) 
       .path = "/api/v1/process-definitions/{id}/xml",
       .scope = kScopeRead,
       .handler = [&engine](const Call& call) -> Result<http::Response> {
-        auto d = engine.GetDefinition(std::string(call.request.Param("id")));
+        auto d = engine.GetDefinition(std::string(call.request.Param("id")), true);
         if (!d) return Fail(d.error());
         return http::Response::Text(200, d->xml, "application/xml");
       },

@@ -13,6 +13,9 @@ using nlohmann::json;
 
 namespace {
 
+// Bounds durations so that `now + duration` cannot overflow.
+constexpr long long kMaxLockMs = 30LL * 24 * 3600 * 1000;
+
 std::unexpected<Error> NotFound(const std::string& what) {
   return Fail(ErrorCode::kNotFound, what);
 }
@@ -27,13 +30,20 @@ long long Engine::NowMs() const {
       .count();
 }
 
-Result<DefinitionPtr> Engine::Parsed(const DefinitionRecord& record) {
+Result<DefinitionPtr> Engine::Parsed(EngineTx& tx, const DefinitionRecord& record) {
   {
     std::lock_guard lock(cache_mutex_);
     auto it = cache_.find(record.id);
     if (it != cache_.end()) return it->second;
   }
-  auto parsed = ParseBpmn(record.xml, options_.parse);
+  std::string xml = record.xml;
+  if (xml.empty()) {  // loaded without its XML: fetch it once for the cache
+    auto full = tx.FindDefinition(record.id, /*with_xml=*/true);
+    if (!full) return Fail(full.error());
+    if (!*full) return Fail(ErrorCode::kInternal, "definition vanished");
+    xml = std::move((*full)->xml);
+  }
+  auto parsed = ParseBpmn(xml, options_.parse);
   if (!parsed) {
     // It parsed at deployment; failing now means the stored XML or the parser changed.
     return Fail(ErrorCode::kInternal,
@@ -65,10 +75,10 @@ Result<InstanceRecord> Engine::LoadInstance(EngineTx& tx, const std::string& id)
 }
 
 Result<DefinitionPtr> Engine::DefinitionOf(EngineTx& tx, const InstanceRecord& instance) {
-  auto record = tx.FindDefinition(instance.definition_id);
+  auto record = tx.FindDefinition(instance.definition_id, /*with_xml=*/false);
   if (!record) return Fail(record.error());
   if (!*record) return Fail(ErrorCode::kInternal, "the instance's definition is missing");
-  return Parsed(**record);
+  return Parsed(tx, **record);
 }
 
 Status Engine::Persist(EngineTx& tx, InstanceRecord& instance, const Execution& exec, bool insert) {
@@ -117,7 +127,7 @@ Result<DeployResult> Engine::Deploy(const std::string& xml, const std::string& a
   if (!parsed) return Fail(parsed.error());
   DeployResult result;
   Status st = repository_.Write([&](EngineTx& tx) -> Status {
-    auto latest = tx.LatestDefinition((*parsed)->key);
+    auto latest = tx.LatestDefinition((*parsed)->key, /*with_xml=*/true);
     if (!latest) return Fail(latest.error());
     if (*latest && (*latest)->xml == xml) {
       result.definition = std::move(**latest);
@@ -160,10 +170,10 @@ Result<Page<DefinitionRecord>> Engine::ListDefinitions(const DefinitionFilter& f
   return out;
 }
 
-Result<DefinitionRecord> Engine::GetDefinition(const std::string& id) {
+Result<DefinitionRecord> Engine::GetDefinition(const std::string& id, bool with_xml) {
   DefinitionRecord out;
   Status st = repository_.Read([&](EngineTx& tx) -> Status {
-    auto got = tx.FindDefinition(id);
+    auto got = tx.FindDefinition(id, with_xml);
     if (!got) return Fail(got.error());
     if (!*got || (*got)->deleted) return NotFound("no such process definition");
     out = std::move(**got);
@@ -175,7 +185,7 @@ Result<DefinitionRecord> Engine::GetDefinition(const std::string& id) {
 
 Status Engine::DeleteDefinition(const std::string& id, bool cascade, const std::string& actor) {
   return WriteWithRetry([&](EngineTx& tx) -> Status {
-    auto got = tx.FindDefinition(id);
+    auto got = tx.FindDefinition(id, /*with_xml=*/false);
     if (!got) return Fail(got.error());
     if (!*got || (*got)->deleted) return NotFound("no such process definition");
     auto unended = tx.UnendedInstanceIds(id);
@@ -187,7 +197,7 @@ Status Engine::DeleteDefinition(const std::string& id, bool cascade, const std::
                               unended->size()),
                   "definition-in-use");
     }
-    auto def = Parsed(**got);
+    auto def = Parsed(tx, **got);
     if (!def) return Fail(def.error());
     for (const std::string& instance_id : *unended) {
       auto instance = LoadInstance(tx, instance_id);
@@ -210,10 +220,10 @@ Result<InstanceView> Engine::Start(const std::string& key, const json& variables
   }
   InstanceView view;
   Status st = repository_.Write([&](EngineTx& tx) -> Status {
-    auto latest = tx.LatestDefinition(key);
+    auto latest = tx.LatestDefinition(key, /*with_xml=*/false);
     if (!latest) return Fail(latest.error());
     if (!*latest) return NotFound(fmt::format("no process definition with key '{}'", key));
-    auto def = Parsed(**latest);
+    auto def = Parsed(tx, **latest);
     if (!def) return Fail(def.error());
     InstanceRecord instance;
     instance.id = NewId();
@@ -448,8 +458,9 @@ Result<std::vector<LockedExternalTask>> Engine::FetchAndLock(
   }
   for (const TopicRequest& t : topics) {
     if (t.topic.empty()) return Fail(ErrorCode::kInvalidArgument, "topicName must not be empty");
-    if (t.lock_duration_ms <= 0) {
-      return Fail(ErrorCode::kInvalidArgument, "lockDuration must be a positive number of ms");
+    if (t.lock_duration_ms <= 0 || t.lock_duration_ms > kMaxLockMs) {
+      return Fail(ErrorCode::kInvalidArgument,
+                  "lockDuration must be a positive number of ms, at most 30 days");
     }
   }
   std::vector<LockedExternalTask> out;
@@ -529,8 +540,8 @@ Status Engine::CompleteExternal(const std::string& id, const std::string& worker
 Status Engine::FailExternal(const std::string& id, const std::string& worker,
                             const std::string& message, int retries, long long retry_timeout_ms) {
   if (retries < 0) return Fail(ErrorCode::kInvalidArgument, "retries must not be negative");
-  if (retry_timeout_ms < 0) {
-    return Fail(ErrorCode::kInvalidArgument, "retryTimeout must not be negative");
+  if (retry_timeout_ms < 0 || retry_timeout_ms > kMaxLockMs) {
+    return Fail(ErrorCode::kInvalidArgument, "retryTimeout must be 0 to 30 days in ms");
   }
   return repository_.Write([&](EngineTx& tx) -> Status {
     auto task = LockedTask(tx, id, worker);

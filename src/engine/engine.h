@@ -65,7 +65,7 @@ class Engine {
   [[nodiscard]] Result<DeployResult> Deploy(const std::string& xml, const std::string& actor);
   [[nodiscard]] Result<Page<DefinitionRecord>> ListDefinitions(const DefinitionFilter& filter,
                                                                const PageRequest& page);
-  [[nodiscard]] Result<DefinitionRecord> GetDefinition(const std::string& id);
+  [[nodiscard]] Result<DefinitionRecord> GetDefinition(const std::string& id, bool with_xml);
   // kFailedPrecondition while unended instances exist, unless `cascade` cancels them.
   [[nodiscard]] Status DeleteDefinition(const std::string& id, bool cascade,
                                         const std::string& actor);
@@ -109,8 +109,9 @@ class Engine {
 
  private:
   long long NowMs() const;
-  // Parsed definition, from the cache or parsed from the stored XML.
-  Result<DefinitionPtr> Parsed(const DefinitionRecord& record);
+  // Parsed definition, from the cache or parsed from the stored XML (read through `tx` when
+  // `record` came without it).
+  Result<DefinitionPtr> Parsed(EngineTx& tx, const DefinitionRecord& record);
   // Runs `fn` in a write transaction, again when it lost a version race.
   Status WriteWithRetry(const std::function<Status(EngineTx&)>& fn);
   // Writes an instance moved by `exec` and everything the execution recorded.

@@ -480,11 +480,28 @@ TEST_F(EngineTest, DeleteDefinitionNeedsCascadeWhileInstancesRun) {
   EXPECT_EQ(refused.error().code, ErrorCode::kFailedPrecondition);
   ASSERT_TRUE(engine_.DeleteDefinition(def.id, true, "admin"));
   EXPECT_EQ(Get(instance.id).instance.state, kInstanceCancelled);
-  EXPECT_EQ(engine_.GetDefinition(def.id).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(engine_.GetDefinition(def.id, false).error().code, ErrorCode::kNotFound);
   auto start = engine_.Start("approval", json::object(), std::nullopt, "bob");
   EXPECT_EQ(start.error().code, ErrorCode::kNotFound);
   // Deploying the key again continues the version numbers.
   EXPECT_EQ(Deploy("approval.bpmn").version, 2);
+}
+
+TEST_F(EngineTest, AnotherEngineOnTheSameStoreContinuesTheInstance) {
+  // A restarted server (or another node) has an empty definition cache: it reads the XML back.
+  DefinitionRecord def = Deploy("approval.bpmn");
+  InstanceRecord instance = Start("approval");
+  Engine other(test_repo_.get(), clock_, Options());
+  TaskQuery q;
+  q.instance_id = instance.id;
+  auto tasks = other.ListTasks(q, PageRequest{});
+  ASSERT_EQ(tasks->items.size(), 1u);
+  ASSERT_TRUE(other.Complete(tasks->items[0].id, {{"approved", false}}, "carol", std::nullopt));
+  EXPECT_EQ(OnlyTask(instance.id).activity_id, "rework");
+  auto with_xml = other.GetDefinition(def.id, true);
+  ASSERT_TRUE(with_xml);
+  EXPECT_EQ(with_xml->xml, ReadTestdata("approval.bpmn"));
+  EXPECT_TRUE(other.GetDefinition(def.id, false)->xml.empty());
 }
 
 TEST_F(EngineTest, StartRefusals) {

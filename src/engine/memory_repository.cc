@@ -41,16 +41,21 @@ class MemoryTx final : public EngineTx {
  public:
   explicit MemoryTx(MemoryRepository::State& s) : s_(s) {}
 
-  Result<std::optional<DefinitionRecord>> FindDefinition(const std::string& id) override {
+  Result<std::optional<DefinitionRecord>> FindDefinition(const std::string& id,
+                                                         bool with_xml) override {
     auto it = s_.definitions.find(id);
     if (it == s_.definitions.end()) return std::optional<DefinitionRecord>();
-    return std::optional<DefinitionRecord>(it->second);
+    DefinitionRecord d = it->second;
+    if (!with_xml) d.xml.clear();
+    return std::optional<DefinitionRecord>(std::move(d));
   }
-  Result<std::optional<DefinitionRecord>> LatestDefinition(const std::string& key) override {
+  Result<std::optional<DefinitionRecord>> LatestDefinition(const std::string& key,
+                                                           bool with_xml) override {
     std::optional<DefinitionRecord> best;
     for (auto& [id, d] : s_.definitions) {
       if (d.key == key && !d.deleted && (!best || d.version > best->version)) best = d;
     }
+    if (best && !with_xml) best->xml.clear();
     return best;
   }
   Result<int> MaxDefinitionVersion(const std::string& key) override {
@@ -79,7 +84,7 @@ class MemoryTx final : public EngineTx {
     for (auto& [id, d] : s_.definitions) {
       if (d.deleted || (filter.key && d.key != *filter.key)) continue;
       if (!filter.all_versions) {
-        auto latest = LatestDefinition(d.key);
+        auto latest = LatestDefinition(d.key, false);
         if ((*latest)->id != d.id) continue;
       }
       DefinitionRecord copy = d;

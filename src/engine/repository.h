@@ -27,8 +27,12 @@ class EngineTx {
 
   // Definitions. Deleted definitions are invisible to Latest/List; Find returns them with
   // `deleted` set (their instances still need them).
-  virtual Result<std::optional<DefinitionRecord>> FindDefinition(const std::string& id) = 0;
-  virtual Result<std::optional<DefinitionRecord>> LatestDefinition(const std::string& key) = 0;
+  // `with_xml` = false leaves `xml` empty: the file can be megabytes and most callers only
+  // need the parsed definition, which the engine caches.
+  virtual Result<std::optional<DefinitionRecord>> FindDefinition(const std::string& id,
+                                                                 bool with_xml) = 0;
+  virtual Result<std::optional<DefinitionRecord>> LatestDefinition(const std::string& key,
+                                                                   bool with_xml) = 0;
   // Highest version ever deployed for `key`, deleted ones included; 0 when none.
   virtual Result<int> MaxDefinitionVersion(const std::string& key) = 0;
   virtual Status InsertDefinition(const DefinitionRecord& d) = 0;

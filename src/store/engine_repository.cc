@@ -202,26 +202,28 @@ class SqlTx final : public engine::EngineTx {
 
   // ---- definitions ----
 
-  Result<std::optional<DefinitionRecord>> FindDefinition(const std::string& id) override {
-    Query q(std::string("SELECT ") + kDefinitionColumns +
-            ", xml FROM engine_definitions WHERE id = ");
+  Result<std::optional<DefinitionRecord>> FindDefinition(const std::string& id,
+                                                         bool with_xml) override {
+    Query q(std::string("SELECT ") + kDefinitionColumns + (with_xml ? ", xml" : "") +
+            " FROM engine_definitions WHERE id = ");
     q += q.Text(id);
     for (const soci::row& r : q.Rows(s_)) {
       DefinitionRecord d = DefinitionFromRow(r);
-      d.xml = r.get<std::string>(7);
+      if (with_xml) d.xml = r.get<std::string>(7);
       return std::optional<DefinitionRecord>(std::move(d));
     }
     return std::optional<DefinitionRecord>();
   }
 
-  Result<std::optional<DefinitionRecord>> LatestDefinition(const std::string& key) override {
-    Query q(std::string("SELECT ") + kDefinitionColumns +
-            ", xml FROM engine_definitions WHERE deleted_at IS NULL AND process_key = ");
+  Result<std::optional<DefinitionRecord>> LatestDefinition(const std::string& key,
+                                                           bool with_xml) override {
+    Query q(std::string("SELECT ") + kDefinitionColumns + (with_xml ? ", xml" : "") +
+            " FROM engine_definitions WHERE deleted_at IS NULL AND process_key = ");
     q += q.Text(key);
     q += " ORDER BY def_version DESC LIMIT 1";
     for (const soci::row& r : q.Rows(s_)) {
       DefinitionRecord d = DefinitionFromRow(r);
-      d.xml = r.get<std::string>(7);
+      if (with_xml) d.xml = r.get<std::string>(7);
       return std::optional<DefinitionRecord>(std::move(d));
     }
     return std::optional<DefinitionRecord>();
