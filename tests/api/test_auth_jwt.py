@@ -247,7 +247,7 @@ def test_switching_algorithm_keeps_old_tokens(fresh_server, tmp_path):
     a = create_access(admin, srv.url, "switch", "reader")
     token = token_for(srv.url, a)
     assert srv.stop() == 0
-    srv.extra_args = ["--jwt-alg", "EdDSA"]
+    srv.extra_args += ["--jwt-alg", "EdDSA"]  # keep --db when the suite runs on PostgreSQL
     srv.start()
     from test_accesses import wait_ready
     wait_ready(srv)
