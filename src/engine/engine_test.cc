@@ -205,6 +205,27 @@ TEST_F(EngineTest, ConditionOfWrongTypeRaisesAnIncident) {
             "condition of sequence flow 'big' failed: cannot compare string with number");
 }
 
+TEST_F(EngineTest, AFailedInstanceCanBeCancelled) {
+  std::string xml = R"(<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL">
+    <process id="half" isExecutable="true">
+      <startEvent id="start"/><sequenceFlow id="a" sourceRef="start" targetRef="fork"/>
+      <parallelGateway id="fork"/>
+      <sequenceFlow id="b" sourceRef="fork" targetRef="wait"/><userTask id="wait"/>
+      <sequenceFlow id="c" sourceRef="fork" targetRef="gw"/><exclusiveGateway id="gw"/>
+      <sequenceFlow id="d" sourceRef="gw" targetRef="end">
+        <conditionExpression>${missing}</conditionExpression></sequenceFlow>
+      <endEvent id="end"/>
+    </process></definitions>)";
+  ASSERT_TRUE(engine_.Deploy(xml, "deployer"));
+  InstanceRecord instance = Start("half");
+  InstanceView failed = Get(instance.id);
+  EXPECT_EQ(failed.instance.state, kInstanceFailed);
+  EXPECT_EQ(ActiveActivityIds(failed.instance), (Ids{"wait", "gw"}));
+  EXPECT_TRUE(Tasks(instance.id).empty());  // the other branch's task is cancelled with it
+  ASSERT_TRUE(engine_.Cancel(instance.id, "admin"));
+  EXPECT_EQ(Get(instance.id).instance.state, kInstanceCancelled);
+}
+
 TEST_F(EngineTest, ParallelForkAndJoin) {
   Deploy("parallel.bpmn");
   InstanceRecord instance = Start("parallel");

@@ -359,7 +359,10 @@ void Execution::Raise(const std::string& activity_id, const std::string& message
   incident.created_at = now_;
   incidents.push_back(std::move(incident));
   // The instance stops: its tasks can no longer be worked, the tokens stay for diagnosis.
-  for (const Token& t : instance_.tokens) CloseWaitingTask(t, kTaskCancelled);
+  for (Token& t : instance_.tokens) {
+    CloseWaitingTask(t, kTaskCancelled);
+    t.task_id.clear();  // nothing waits on that task any more (a later cancel must not close it)
+  }
   instance_.state = kInstanceFailed;
   instance_.ended_at = now_;
 }

@@ -396,3 +396,14 @@ def test_camunda_modeler_order_file_runs_end_to_end(server, admin):
                       fetch_one(server, admin, "mailer", "order-rejection", big["id"]), "mailer")
     assert instance(server, admin, big["id"])["state"] == "completed"
     assert history(server, admin, big["id"])[-1]["activityId"] == "EndEvent_rejected"
+
+
+def test_deploy_accepts_files_up_to_10_mib_and_refuses_more_with_413(server, admin):
+    padding = "<!-- " + "p" * (3 << 20) + " -->"  # 3 MiB: over the default 1 MiB body limit
+    xml = bpmn("gateway.bpmn", "big_file").replace("<definitions", padding + "\n<definitions", 1)
+    xml = xml.replace('<?xml version="1.0" encoding="UTF-8"?>\n', "", 1)
+    r = admin.post(server.url + "/api/v1/process-definitions", data=xml.encode(), headers=XML)
+    assert r.status_code == 201, r.text[:500]
+    too_big = b"<" + b"x" * (10 << 20)
+    r = admin.post(server.url + "/api/v1/process-definitions", data=too_big, headers=XML)
+    assert r.status_code == 413
