@@ -4,7 +4,9 @@
 #include <cctype>
 #include <memory>
 
+#include "api/auth_middleware.h"
 #include "api/errors.h"
+#include "auth/audit_log.h"
 #include "api/request_fields.h"
 #include "core/clock.h"
 #include "core/ids.h"
@@ -51,6 +53,12 @@ Status CheckText(const std::optional<std::string>& value, std::string_view field
 
 // Runs `work` on the slow pool (it hashes a password) and completes with its result; 503 when
 // the pool's queue is full.
+// The audit row of a user or group change, written in the change's transaction.
+store::AuditEvent ChangeEvent(const Call& call, std::string action, std::string target) {
+  return auth::MakeAuditEvent(SystemClock::Instance(), ActorOf(call.principal, call.request),
+                              std::move(action), "success", std::move(target));
+}
+
 void OnSlowPool(WorkerPool& pool, std::function<Result<http::Response>()> work,
                 std::function<void(Result<http::Response>)> done) {
   auto shared_done = std::make_shared<std::function<void(Result<http::Response>)>>(done);
@@ -137,15 +145,16 @@ void AddUserRoutes(RouteTable& table, const PeopleDeps& deps) {
             user.admin = admin->value_or(false);
             user.enabled = enabled->value_or(true);
             user.created_at = user.updated_at = store::NowMillis();
+            store::AuditEvent event = ChangeEvent(call, "user.created", user.username);
             OnSlowPool(
                 deps.slow_pool,
-                [deps, user = std::move(user), pw = std::move(*password)]() mutable
+                [deps, user = std::move(user), pw = std::move(*password), event]() mutable
                 -> Result<http::Response> {
                   auto hash = auth::HashPassword(pw, deps.hash_params);
                   std::fill(pw.begin(), pw.end(), '\0');
                   if (!hash) return Fail(hash.error());
                   user.password_hash = std::move(*hash);
-                  auto created = deps.users.Create(std::move(user));
+                  auto created = deps.users.Create(std::move(user), &event);
                   if (!created) return Fail(created.error());
                   http::Response r = JsonResponse(201, UserJson(*created));
                   r.Set("Location", "/api/v1/users/" + http::PercentEncode(created->username));
@@ -206,14 +215,16 @@ void AddUserRoutes(RouteTable& table, const PeopleDeps& deps) {
             patch.admin = *admin;
             patch.enabled = *enabled;
             const std::string username(call.request.Param("username"));
+            store::AuditEvent event = ChangeEvent(
+                call, password->has_value() ? "user.password_changed" : "user.updated", username);
             // Hashing is slow: only a patch with a password goes to the pool.
-            auto apply = [deps, username, patch, pw = std::move(*password)]() mutable
+            auto apply = [deps, username, patch, pw = std::move(*password), event]() mutable
                 -> Result<http::Response> {
               auto hash = HashIfGiven(pw, deps.hash_params);
               if (pw) std::fill(pw->begin(), pw->end(), '\0');
               if (!hash) return Fail(hash.error());
               patch.password_hash = std::move(*hash);
-              auto updated = deps.users.Update(username, patch);
+              auto updated = deps.users.Update(username, patch, &event);
               if (!updated) return Fail(updated.error());
               return JsonResponse(200, UserJson(*updated));
             };
@@ -231,7 +242,8 @@ void AddUserRoutes(RouteTable& table, const PeopleDeps& deps) {
         if (call.principal.IsUser() && call.principal.name == username) {
           return Fail(ErrorCode::kFailedPrecondition, "you cannot delete yourself");
         }
-        if (auto st = users.Delete(username); !st) return Fail(st.error());
+        const store::AuditEvent event = ChangeEvent(call, "user.deleted", username);
+        if (auto st = users.Delete(username, &event); !st) return Fail(st.error());
         return NoContent();
       },
       .summary = "Delete a user"});
@@ -278,9 +290,11 @@ void AddGroupRoutes(RouteTable& table, store::UserRepository& users) {
         if (auto st = CheckText(*name, "name"); !st) return Fail(st.error());
         auto members = OptionalStringList(*body, "members");
         if (!members) return Fail(members.error());
-        auto created = users.CreateGroup(store::GroupRecord{
-            *id, name->value_or(*id), members->value_or(std::vector<std::string>{}),
-            store::NowMillis()});
+        const store::AuditEvent event = ChangeEvent(call, "group.created", *id);
+        auto created = users.CreateGroup(
+            store::GroupRecord{*id, name->value_or(*id),
+                               members->value_or(std::vector<std::string>{}), store::NowMillis()},
+            &event);
         if (!created) return Fail(created.error());
         http::Response r = JsonResponse(201, GroupJson(*created));
         r.Set("Location", "/api/v1/groups/" + http::PercentEncode(created->group_id));
@@ -316,8 +330,9 @@ void AddGroupRoutes(RouteTable& table, store::UserRepository& users) {
         if (auto st = CheckText(*name, "name"); !st) return Fail(st.error());
         auto members = OptionalStringList(*body, "members");
         if (!members) return Fail(members.error());
-        auto updated = users.UpdateGroup(std::string(call.request.Param("groupId")),
-                                         store::GroupPatch{*name, *members});
+        const std::string id(call.request.Param("groupId"));
+        const store::AuditEvent event = ChangeEvent(call, "group.updated", id);
+        auto updated = users.UpdateGroup(id, store::GroupPatch{*name, *members}, &event);
         if (!updated) return Fail(updated.error());
         return JsonResponse(200, GroupJson(*updated));
       },
@@ -328,7 +343,9 @@ void AddGroupRoutes(RouteTable& table, store::UserRepository& users) {
       .path = "/api/v1/groups/{groupId}",
       .scope = kScopeAdmin,
       .handler = [&users](const Call& call) -> Result<http::Response> {
-        if (auto st = users.DeleteGroup(std::string(call.request.Param("groupId"))); !st) {
+        const std::string id(call.request.Param("groupId"));
+        const store::AuditEvent event = ChangeEvent(call, "group.deleted", id);
+        if (auto st = users.DeleteGroup(id, &event); !st) {
           return Fail(st.error());
         }
         return NoContent();

@@ -81,9 +81,13 @@ Status ReplaceMembersOfGroup(soci::session& s, const std::string& group_id,
   return {};
 }
 
+Status Audit(soci::session& s, const AuditEvent* audit) {
+  return audit == nullptr ? Status{} : AppendAuditEvent(s, *audit);
+}
+
 }  // namespace
 
-Result<UserRecord> UserRepository::Create(UserRecord user) {
+Result<UserRecord> UserRepository::Create(UserRecord user, const AuditEvent* audit) {
   return db_.Write<UserRecord>([&](soci::session& s) -> Result<UserRecord> {
     int taken = 0;
     s << "SELECT COUNT(*) FROM users WHERE username = :n", soci::use(user.username),
@@ -100,6 +104,7 @@ Result<UserRecord> UserRepository::Create(UserRecord user) {
         soci::use(enabled), soci::use(user.created_at), soci::use(user.updated_at);
     std::ranges::sort(user.groups);
     if (Status st = ReplaceGroupsOfUser(s, user.id, user.groups); !st) return Fail(st.error());
+    if (Status st = Audit(s, audit); !st) return Fail(st.error());
     return user;
   });
 }
@@ -131,7 +136,8 @@ Result<std::vector<UserRecord>> UserRepository::List(int limit, const std::strin
   });
 }
 
-Result<UserRecord> UserRepository::Update(const std::string& username, const UserPatch& patch) {
+Result<UserRecord> UserRepository::Update(const std::string& username, const UserPatch& patch,
+                                          const AuditEvent* audit) {
   return db_.Write<UserRecord>([&](soci::session& s) -> Result<UserRecord> {
     std::optional<UserRecord> found = SelectUser(s, "username", username);
     if (!found) return Fail(ErrorCode::kNotFound, "no user '" + username + "'");
@@ -152,16 +158,18 @@ Result<UserRecord> UserRepository::Update(const std::string& username, const Use
       if (Status st = ReplaceGroupsOfUser(s, u.id, *patch.groups); !st) return Fail(st.error());
       u.groups = GroupsOf(s, u.id);
     }
+    if (Status st = Audit(s, audit); !st) return Fail(st.error());
     return u;
   });
 }
 
-Status UserRepository::Delete(const std::string& username) {
+Status UserRepository::Delete(const std::string& username, const AuditEvent* audit) {
   return ToStatus(db_.Write<bool>([&](soci::session& s) -> Result<bool> {
         std::optional<UserRecord> found = SelectUser(s, "username", username);
         if (!found) return Fail(ErrorCode::kNotFound, "no user '" + username + "'");
         s << "DELETE FROM group_members WHERE user_id = :id", soci::use(found->id);
         s << "DELETE FROM users WHERE id = :id", soci::use(found->id);
+        if (Status st = Audit(s, audit); !st) return Fail(st.error());
         return true;
       }));
 }
@@ -174,7 +182,7 @@ Result<long long> UserRepository::Count() {
   });
 }
 
-Result<GroupRecord> UserRepository::CreateGroup(GroupRecord group) {
+Result<GroupRecord> UserRepository::CreateGroup(GroupRecord group, const AuditEvent* audit) {
   return db_.Write<GroupRecord>([&](soci::session& s) -> Result<GroupRecord> {
     int taken = 0;
     s << "SELECT COUNT(*) FROM user_groups WHERE group_id = :g", soci::use(group.group_id),
@@ -188,6 +196,7 @@ Result<GroupRecord> UserRepository::CreateGroup(GroupRecord group) {
       return Fail(st.error());
     }
     group.members = MembersOf(s, group.group_id);
+    if (Status st = Audit(s, audit); !st) return Fail(st.error());
     return group;
   });
 }
@@ -227,7 +236,7 @@ Result<std::vector<GroupRecord>> UserRepository::ListGroups(int limit, const std
 }
 
 Result<GroupRecord> UserRepository::UpdateGroup(const std::string& group_id,
-                                                const GroupPatch& patch) {
+                                                const GroupPatch& patch, const AuditEvent* audit) {
   return db_.Write<GroupRecord>([&](soci::session& s) -> Result<GroupRecord> {
     int exists = 0;
     s << "SELECT COUNT(*) FROM user_groups WHERE group_id = :g", soci::use(group_id),
@@ -246,11 +255,12 @@ Result<GroupRecord> UserRepository::UpdateGroup(const std::string& group_id,
     s << "SELECT group_id, name, created_at FROM user_groups WHERE group_id = :g",
         soci::use(group_id), soci::into(g.group_id), soci::into(g.name), soci::into(g.created_at);
     g.members = MembersOf(s, group_id);
+    if (Status st = Audit(s, audit); !st) return Fail(st.error());
     return g;
   });
 }
 
-Status UserRepository::DeleteGroup(const std::string& group_id) {
+Status UserRepository::DeleteGroup(const std::string& group_id, const AuditEvent* audit) {
   return ToStatus(db_.Write<bool>([&](soci::session& s) -> Result<bool> {
         int exists = 0;
         s << "SELECT COUNT(*) FROM user_groups WHERE group_id = :g", soci::use(group_id),
@@ -258,6 +268,7 @@ Status UserRepository::DeleteGroup(const std::string& group_id) {
         if (exists == 0) return Fail(ErrorCode::kNotFound, "no group '" + group_id + "'");
         s << "DELETE FROM group_members WHERE group_id = :g", soci::use(group_id);
         s << "DELETE FROM user_groups WHERE group_id = :g", soci::use(group_id);
+        if (Status st = Audit(s, audit); !st) return Fail(st.error());
         return true;
       }));
 }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "store/audit_repository.h"
 #include "store/database.h"
 
 namespace ordo::store {
@@ -46,26 +47,29 @@ struct GroupPatch {
   std::optional<std::vector<std::string>> members;  // usernames
 };
 
+// Every change takes an optional audit event, written in the change's own transaction so that
+// the record and the change commit or vanish together.
 class UserRepository {
  public:
   explicit UserRepository(Database& db) : db_(db) {}
 
   // kAlreadyExists when the username is taken; kNotFound when a group does not exist.
-  [[nodiscard]] Result<UserRecord> Create(UserRecord user);
+  [[nodiscard]] Result<UserRecord> Create(UserRecord user, const AuditEvent* audit = nullptr);
   [[nodiscard]] Result<std::optional<UserRecord>> FindByUsername(const std::string& username);
   [[nodiscard]] Result<std::optional<UserRecord>> FindById(const std::string& id);
   // Ordered by username; `after` is the last username of the previous page.
   [[nodiscard]] Result<std::vector<UserRecord>> List(int limit, const std::string& after);
-  [[nodiscard]] Result<UserRecord> Update(const std::string& username, const UserPatch& patch);
-  [[nodiscard]] Status Delete(const std::string& username);
+  [[nodiscard]] Result<UserRecord> Update(const std::string& username, const UserPatch& patch, const AuditEvent* audit = nullptr);
+  [[nodiscard]] Status Delete(const std::string& username, const AuditEvent* audit = nullptr);
   [[nodiscard]] Result<long long> Count();
 
-  [[nodiscard]] Result<GroupRecord> CreateGroup(GroupRecord group);
+  [[nodiscard]] Result<GroupRecord> CreateGroup(GroupRecord group, const AuditEvent* audit = nullptr);
   [[nodiscard]] Result<std::optional<GroupRecord>> FindGroup(const std::string& group_id);
   [[nodiscard]] Result<std::vector<GroupRecord>> ListGroups(int limit, const std::string& after);
   [[nodiscard]] Result<GroupRecord> UpdateGroup(const std::string& group_id,
-                                                const GroupPatch& patch);
-  [[nodiscard]] Status DeleteGroup(const std::string& group_id);
+                                                const GroupPatch& patch,
+                                                const AuditEvent* audit = nullptr);
+  [[nodiscard]] Status DeleteGroup(const std::string& group_id, const AuditEvent* audit = nullptr);
 
  private:
   Database& db_;

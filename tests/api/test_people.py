@@ -98,3 +98,18 @@ def test_non_admin_user_cannot_manage_people(server, admin):
     r = erin.get(server.url + "/api/v1/users")
     assert r.status_code == 403 and r.json()["type"] == "/problems/insufficient-scope"
     assert erin.get(server.url + "/api/v1/me").json()["admin"] is False
+
+
+def test_user_and_group_changes_are_audited(server, admin):
+    u = server.url
+    assert admin.post(u + "/api/v1/users", json={"username": "frank", "password": "12345678"}).status_code == 201
+    assert admin.patch(u + "/api/v1/users/frank", json={"password": "87654321"}).status_code == 200
+    assert admin.post(u + "/api/v1/groups", json={"groupId": "audited"}).status_code == 201
+    assert admin.delete(u + "/api/v1/groups/audited").status_code == 204
+    assert admin.delete(u + "/api/v1/users/frank").status_code == 204
+    events = admin.get(u + "/api/v1/audit-events", params={"actor": "admin", "limit": 500}).json()["items"]
+    mine = [(e["action"], e["target"]) for e in events
+            if e["target"] in ("frank", "audited") and e["action"].split(".")[0] in ("user", "group")]
+    assert mine == [("user.deleted", "frank"), ("group.deleted", "audited"), ("group.created", "audited"),
+                    ("user.password_changed", "frank"), ("user.created", "frank")]
+    assert all("87654321" not in str(e) and "12345678" not in str(e) for e in events)
