@@ -249,3 +249,20 @@ def test_missing_tls_file_exit_2(tmp_path):
                              "--tls-key", str(tmp_path / "no.key")])
     assert code == 2
     assert err.startswith("ordo: error: cannot use TLS certificate") and err.count("\n") == 1
+
+
+def test_connection_cap_closes_extra_connections(fresh_server):
+    srv = fresh_server(extra_args=["--max-connections", "2"])
+    held = [socket.create_connection(("127.0.0.1", srv.port)) for _ in range(2)]
+    time.sleep(0.2)  # both accepted
+    extra = socket.create_connection(("127.0.0.1", srv.port))
+    extra.settimeout(5)
+    extra.sendall(b"GET /healthz HTTP/1.1\r\n\r\n")
+    try:
+        assert extra.recv(100) == b""  # closed without an answer
+    except ConnectionResetError:
+        pass
+    for s in held + [extra]:
+        s.close()
+    time.sleep(0.2)
+    assert srv.get("/healthz").status_code == 200  # room again once they are gone
