@@ -12,7 +12,7 @@
 // valid key must not whitewash an address that sprays others).
 //
 // Memory is bounded: at most `max_entries` subjects and as many addresses; when full, expired
-// entries go first, then the entry whose last failure is oldest.
+// entries go first, then the eighth whose last failure is oldest.
 //
 // Thread-safe (one mutex; every operation is O(1) except the rare eviction scan).
 

@@ -126,5 +126,22 @@ TEST_F(ThrottleTest, BoundedEntriesEvictOldest) {
   EXPECT_TRUE(small.Check("c", "").has_value());
 }
 
+TEST_F(ThrottleTest, FullTableDropsTheOldestEighthAtOnce) {
+  // A long back-off, so that every entry still in the table answers "wait".
+  Throttle t(clock, ThrottleConfig{.subject_threshold = 1,
+                                   .base_backoff = seconds(100),
+                                   .max_backoff = seconds(100),
+                                   .max_entries = 16});
+  for (int i = 0; i < 16; ++i) {
+    t.RecordFailure("s" + std::to_string(i), "");
+    clock.Advance(seconds(1));
+  }
+  t.RecordFailure("new", "");  // table full: s0 and s1 (the oldest 16/8) go
+  EXPECT_EQ(t.Check("s0", ""), std::nullopt);
+  EXPECT_EQ(t.Check("s1", ""), std::nullopt);
+  for (int i = 2; i < 16; ++i) EXPECT_TRUE(t.Check("s" + std::to_string(i), "").has_value()) << i;
+  EXPECT_TRUE(t.Check("new", "").has_value());
+}
+
 }  // namespace
 }  // namespace ordo::auth
