@@ -126,7 +126,7 @@ Result<DeployResult> Engine::Deploy(const std::string& xml, const std::string& a
   auto parsed = ParseBpmn(xml, options_.parse);
   if (!parsed) return Fail(parsed.error());
   DeployResult result;
-  Status st = repository_.Write([&](EngineTx& tx) -> Status {
+  Status st = WriteWithRetry([&](EngineTx& tx) -> Status {
     auto latest = tx.LatestDefinition((*parsed)->key, /*with_xml=*/true);
     if (!latest) return Fail(latest.error());
     if (*latest && (*latest)->xml == xml) {

@@ -525,6 +525,25 @@ TEST_F(EngineTest, AnotherEngineOnTheSameStoreContinuesTheInstance) {
   EXPECT_TRUE(other.GetDefinition(def.id, false)->xml.empty());
 }
 
+TEST_F(EngineTest, ConcurrentDeploymentsGetDistinctVersions) {
+  std::vector<std::thread> threads;
+  std::mutex mutex;
+  std::vector<int> versions;
+  for (int i = 0; i < 5; ++i) {
+    threads.emplace_back([&, i] {
+      std::string xml = ReadTestdata("approval.bpmn");
+      xml.replace(xml.find("Invoice approval"), 16, "Invoice approval " + std::to_string(i));
+      auto d = engine_.Deploy(xml, "deployer");
+      ASSERT_TRUE(d.has_value()) << d.error().detail;
+      std::lock_guard lock(mutex);
+      versions.push_back(d->definition.version);
+    });
+  }
+  for (auto& t : threads) t.join();
+  std::sort(versions.begin(), versions.end());
+  EXPECT_EQ(versions, (std::vector<int>{1, 2, 3, 4, 5}));
+}
+
 TEST_F(EngineTest, StartRefusals) {
   EXPECT_EQ(engine_.Start("nope", json::object(), std::nullopt, "bob").error().code,
             ErrorCode::kNotFound);

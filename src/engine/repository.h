@@ -35,6 +35,7 @@ class EngineTx {
                                                                    bool with_xml) = 0;
   // Highest version ever deployed for `key`, deleted ones included; 0 when none.
   virtual Result<int> MaxDefinitionVersion(const std::string& key) = 0;
+  // kConflict / kVersionConflict when (key, version) is taken by a concurrent deployment.
   virtual Status InsertDefinition(const DefinitionRecord& d) = 0;
   virtual Status MarkDefinitionDeleted(const std::string& id, long long at) = 0;
   // Items come without `xml`. Order: key, version.

@@ -238,11 +238,19 @@ class SqlTx final : public engine::EngineTx {
   }
 
   Status InsertDefinition(const DefinitionRecord& d) override {
-    s_ << "INSERT INTO engine_definitions (id, process_key, def_version, name, xml, deployed_at, "
-          "deployed_by) VALUES (:id, :k, :v, :n, :x, :at, :by)",
-        soci::use(d.id, "id"), soci::use(d.key, "k"), soci::use(d.version, "v"),
-        soci::use(d.name, "n"), soci::use(d.xml, "x"), soci::use(d.deployed_at, "at"),
-        soci::use(d.deployed_by, "by");
+    // Two deployments of one key at the same moment pick the same version number: the loser
+    // inserts nothing (instead of aborting the transaction on PostgreSQL) and is retried.
+    soci::statement st =
+        (s_.prepare << "INSERT INTO engine_definitions (id, process_key, def_version, name, xml,"
+                       " deployed_at, deployed_by) VALUES (:id, :k, :v, :n, :x, :at, :by)"
+                       " ON CONFLICT (process_key, def_version) DO NOTHING",
+         soci::use(d.id, "id"), soci::use(d.key, "k"), soci::use(d.version, "v"),
+         soci::use(d.name, "n"), soci::use(d.xml, "x"), soci::use(d.deployed_at, "at"),
+         soci::use(d.deployed_by, "by"));
+    st.execute(true);
+    if (st.get_affected_rows() != 1) {
+      return Fail(ErrorCode::kConflict, "definition version taken", engine::kVersionConflict);
+    }
     return {};
   }
 
