@@ -4,7 +4,9 @@
 #include <string>
 #include <vector>
 
+#include "app/db_copy.h"
 #include "app/serve.h"
+#include "cli/commands.h"
 
 namespace {
 
@@ -13,7 +15,16 @@ constexpr const char* kUsage =
     "\n"
     "commands:\n"
     "  serve      run the Ordo server (ordo serve --help for its options)\n"
-    "  version    print the version\n";
+    "  access     create | list | get | regenerate | delete REST accesses\n"
+    "  deploy     deploy a BPMN file\n"
+    "  start      start an instance of a process: start KEY --var name=value\n"
+    "  tasks      list open user tasks\n"
+    "  complete   complete a user task: complete TASK --var name=value\n"
+    "  db copy    copy a SQLite installation into PostgreSQL (ordo db --help)\n"
+    "  version    print the version\n"
+    "\n"
+    "Client commands read ORDO_URL (default http://127.0.0.1:8080), ORDO_ACCESS_KEY and\n"
+    "ORDO_SECRET_KEY, fetch a token once and renew it before it expires.\n";
 
 }  // namespace
 
@@ -26,6 +37,8 @@ int main(int argc, char** argv) {
   const std::string command = args[0];
   args.erase(args.begin());
   if (command == "serve") return ordo::app::RunServe(args);
+  if (ordo::cli::IsClientCommand(command)) return ordo::cli::RunClientCommand(command, args);
+  if (command == "db") return ordo::app::RunDb(args);
   if (command == "version" || command == "--version") {
     std::printf("ordo %s\n", ORDO_VERSION);
     return 0;
