@@ -411,6 +411,11 @@ Status Engine::Unclaim(const std::string& id, const std::optional<Visibility>& v
   return repository_.Write([&](EngineTx& tx) -> Status {
     auto task = OpenTask(tx, id, visible_to);
     if (!task) return Fail(task.error());
+    // A person may give back only their own claim; programs and admins may release any.
+    if (visible_to && task->assignee && *task->assignee != visible_to->user) {
+      return Fail(ErrorCode::kConflict, fmt::format("the task is claimed by '{}'", *task->assignee),
+                  "task-claimed");
+    }
     auto done = tx.SetAssignee(id, std::nullopt, /*only_if_free=*/false);
     if (!done) return Fail(done.error());
     return {};

@@ -374,6 +374,10 @@ TEST_F(EngineTest, VisibilityAndCandidateFilters) {
   EXPECT_EQ(engine_.GetTask(task_id, outsider).error().code, ErrorCode::kNotFound);
   EXPECT_EQ(engine_.Complete(task_id, json::object(), "eve", outsider).error().code,
             ErrorCode::kNotFound);
+  // A person gives back only their own claim.
+  ASSERT_TRUE(engine_.Claim(task_id, "carol", std::nullopt));
+  EXPECT_EQ(engine_.Unclaim(task_id, manager).error().code, ErrorCode::kConflict);
+  ASSERT_TRUE(engine_.Unclaim(task_id, Visibility{"carol", {}}));
   auto got = engine_.GetTask(task_id, std::nullopt);
   ASSERT_TRUE(got);
   EXPECT_EQ(got->second["amount"], 1);
