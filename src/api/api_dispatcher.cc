@@ -9,9 +9,12 @@ namespace {
 
 std::string PrincipalLabel(const Principal& p) {
   switch (p.type) {
-    case Principal::Type::kUser: return "user:" + p.name;
-    case Principal::Type::kAccess: return "access:" + p.name;
-    case Principal::Type::kAnonymous: return "-";
+    case Principal::Type::kUser:
+      return "user:" + p.name;
+    case Principal::Type::kAccess:
+      return "access:" + p.name;
+    case Principal::Type::kAnonymous:
+      return "-";
   }
   return "-";
 }
@@ -48,10 +51,11 @@ http::Dispatcher ApiDispatcher::ForServer() {
     const double seconds = std::chrono::duration<double>(took).count();
     metrics_.ObserveRequest(r.method, r.route, resp.status, seconds);
     // Never the target's query, headers or body: they may carry credentials.
-    spdlog::info("event=request method={} route={} status={} duration_ms={:.3f} request_id={} "
-                 "principal={} client={}",
-                 r.method, r.route.empty() ? "-" : r.route, resp.status, seconds * 1000,
-                 r.request_id, r.principal.empty() ? "-" : r.principal, r.client_address);
+    spdlog::info(
+        "event=request method={} route={} status={} duration_ms={:.3f} request_id={} "
+        "principal={} client={}",
+        r.method, r.route.empty() ? "-" : r.route, resp.status, seconds * 1000, r.request_id,
+        r.principal.empty() ? "-" : r.principal, r.client_address);
   };
   return d;
 }
@@ -61,14 +65,15 @@ void ApiDispatcher::Handle(const http::RequestPtr& request, http::Reply reply) c
       request->method == "HEAD" ? "GET" : std::string_view(request->method);
   http::RouteMatch match = router_.Match(method, request->path);
   if (match.kind == http::RouteMatch::Kind::kNotFound) {
-    return reply(ProblemResponse(
-        Error{ErrorCode::kNotFound, "no resource at this path", {}, {}}, *request));
+    return reply(
+        ProblemResponse(Error{ErrorCode::kNotFound, "no resource at this path", {}, {}}, *request));
   }
   if (match.kind == http::RouteMatch::Kind::kMethodNotAllowed) {
     http::Response r = ProblemResponse(
         Error{ErrorCode::kMethodNotAllowed,
               "method " + request->method + " is not allowed here; allowed: " + Join(match.allowed),
-              {}, {}},
+              {},
+              {}},
         *request);
     r.Set("Allow", Join(match.allowed));
     return reply(std::move(r));
@@ -81,19 +86,19 @@ void ApiDispatcher::Handle(const http::RequestPtr& request, http::Reply reply) c
     return reply(ProblemResponse(
         Error{ErrorCode::kUnauthenticated, "authentication required", {}, {}}, *request));
   }
-  authenticator_->Authenticate(
-      request, [this, &route, request, reply](Result<Principal> principal) {
-        if (!principal) return reply(ProblemResponse(principal.error(), *request));
-        request->principal = PrincipalLabel(*principal);
-        if (!route.scope->empty() && !principal->Has(*route.scope)) {
-          return reply(ProblemResponse(
-              Error{ErrorCode::kPermissionDenied,
-                    "this operation needs the scope '" + *route.scope + "'", "insufficient-scope",
-                    {}},
-              *request));
-        }
-        RunHandler(route, request, *principal, reply);
-      });
+  authenticator_->Authenticate(request, [this, &route, request,
+                                         reply](Result<Principal> principal) {
+    if (!principal) return reply(ProblemResponse(principal.error(), *request));
+    request->principal = PrincipalLabel(*principal);
+    if (!route.scope->empty() && !principal->Has(*route.scope)) {
+      return reply(ProblemResponse(Error{ErrorCode::kPermissionDenied,
+                                         "this operation needs the scope '" + *route.scope + "'",
+                                         "insufficient-scope",
+                                         {}},
+                                   *request));
+    }
+    RunHandler(route, request, *principal, reply);
+  });
 }
 
 void ApiDispatcher::RunHandler(const Route& route, const http::RequestPtr& request,

@@ -26,18 +26,26 @@ class FakeAuthenticator : public Authenticator {
 class DispatcherTest : public ::testing::Test {
  protected:
   DispatcherTest() {
-    table_.Add(Route{.method = "GET", .path = "/open", .scope = std::nullopt,
+    table_.Add(Route{.method = "GET",
+                     .path = "/open",
+                     .scope = std::nullopt,
                      .handler = [](const Call&) -> Result<http::Response> {
                        return JsonResponse(200, {{"ok", true}});
                      }});
-    table_.Add(Route{.method = "GET", .path = "/things/{id}", .scope = kScopeRead,
-                     .handler = [](const Call& c) -> Result<http::Response> {
-                       return JsonResponse(200, {{"id", c.request.Param("id")},
-                                                 {"who", c.principal.name}});
-                     }});
-    table_.Add(Route{.method = "DELETE", .path = "/things/{id}", .scope = kScopeDeploy,
+    table_.Add(Route{
+        .method = "GET",
+        .path = "/things/{id}",
+        .scope = kScopeRead,
+        .handler = [](const Call& c) -> Result<http::Response> {
+          return JsonResponse(200, {{"id", c.request.Param("id")}, {"who", c.principal.name}});
+        }});
+    table_.Add(Route{.method = "DELETE",
+                     .path = "/things/{id}",
+                     .scope = kScopeDeploy,
                      .handler = [](const Call&) -> Result<http::Response> { return NoContent(); }});
-    table_.Add(Route{.method = "GET", .path = "/boom", .scope = std::nullopt,
+    table_.Add(Route{.method = "GET",
+                     .path = "/boom",
+                     .scope = std::nullopt,
                      .handler = [](const Call&) -> Result<http::Response> {
                        throw std::runtime_error("secret internals");
                      }});
@@ -63,7 +71,9 @@ class DispatcherTest : public ::testing::Test {
   http::Dispatcher server_side_;
 };
 
-TEST_F(DispatcherTest, PublicRouteNeedsNoCredentials) { EXPECT_EQ(Send("GET", "/open").status, 200); }
+TEST_F(DispatcherTest, PublicRouteNeedsNoCredentials) {
+  EXPECT_EQ(Send("GET", "/open").status, 200);
+}
 
 TEST_F(DispatcherTest, UnknownPathIs404Problem) {
   const http::Response r = Send("GET", "/nope");

@@ -7,31 +7,46 @@ namespace {
 
 struct Mapping {
   int status;
-  const char* slug;   // default problem type
+  const char* slug;  // default problem type
   const char* title;
 };
 
 Mapping MappingFor(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kInvalidArgument: return {400, "invalid-request", "Invalid request"};
-    case ErrorCode::kNotFound: return {404, "not-found", "Not found"};
-    case ErrorCode::kAlreadyExists: return {409, "already-exists", "Already exists"};
-    case ErrorCode::kFailedPrecondition: return {409, "conflict", "Conflict"};
-    case ErrorCode::kConflict: return {409, "conflict", "Conflict"};
-    case ErrorCode::kUnprocessable: return {422, "unprocessable", "Unprocessable content"};
-    case ErrorCode::kUnauthenticated: return {401, "unauthenticated", "Authentication required"};
-    case ErrorCode::kPermissionDenied: return {403, "forbidden", "Forbidden"};
-    case ErrorCode::kResourceExhausted: return {429, "too-many-requests", "Too many requests"};
-    case ErrorCode::kUnavailable: return {503, "unavailable", "Service unavailable"};
-    case ErrorCode::kMethodNotAllowed: return {405, "method-not-allowed", "Method not allowed"};
-    case ErrorCode::kPayloadTooLarge: return {413, "payload-too-large", "Content too large"};
+    case ErrorCode::kInvalidArgument:
+      return {400, "invalid-request", "Invalid request"};
+    case ErrorCode::kNotFound:
+      return {404, "not-found", "Not found"};
+    case ErrorCode::kAlreadyExists:
+      return {409, "already-exists", "Already exists"};
+    case ErrorCode::kFailedPrecondition:
+      return {409, "conflict", "Conflict"};
+    case ErrorCode::kConflict:
+      return {409, "conflict", "Conflict"};
+    case ErrorCode::kUnprocessable:
+      return {422, "unprocessable", "Unprocessable content"};
+    case ErrorCode::kUnauthenticated:
+      return {401, "unauthenticated", "Authentication required"};
+    case ErrorCode::kPermissionDenied:
+      return {403, "forbidden", "Forbidden"};
+    case ErrorCode::kResourceExhausted:
+      return {429, "too-many-requests", "Too many requests"};
+    case ErrorCode::kUnavailable:
+      return {503, "unavailable", "Service unavailable"};
+    case ErrorCode::kMethodNotAllowed:
+      return {405, "method-not-allowed", "Method not allowed"};
+    case ErrorCode::kPayloadTooLarge:
+      return {413, "payload-too-large", "Content too large"};
     case ErrorCode::kUnsupportedMediaType:
       return {415, "unsupported-media-type", "Unsupported media type"};
     case ErrorCode::kHeadersTooLarge:
       return {431, "headers-too-large", "Request header fields too large"};
-    case ErrorCode::kUriTooLong: return {414, "uri-too-long", "URI too long"};
-    case ErrorCode::kRequestTimeout: return {408, "request-timeout", "Request timeout"};
-    case ErrorCode::kInternal: return {500, "internal", "Internal server error"};
+    case ErrorCode::kUriTooLong:
+      return {414, "uri-too-long", "URI too long"};
+    case ErrorCode::kRequestTimeout:
+      return {408, "request-timeout", "Request timeout"};
+    case ErrorCode::kInternal:
+      return {500, "internal", "Internal server error"};
   }
   return {500, "internal", "Internal server error"};
 }
@@ -46,7 +61,8 @@ void AddChallenges(const Error& error, const http::Request& request, http::Respo
   const auto authorization = request.Header("authorization");
   const bool sent_bearer = authorization && StartsWithIgnoreCase(*authorization, "bearer ");
   const auto requested_with = request.Header("x-requested-with");
-  const bool from_script = requested_with && StartsWithIgnoreCase(*requested_with, "xmlhttprequest");
+  const bool from_script =
+      requested_with && StartsWithIgnoreCase(*requested_with, "xmlhttprequest");
   if (error.code == ErrorCode::kPermissionDenied) {
     if (error.problem == "insufficient-scope") {
       response.Add("WWW-Authenticate", "Bearer realm=\"ordo\", error=\"insufficient_scope\"");
@@ -122,8 +138,8 @@ Result<nlohmann::json> ParseJsonBody(const http::Request& request, bool require_
   std::string_view media = *content_type;
   media = media.substr(0, media.find(';'));
   while (!media.empty() && media.back() == ' ') media.remove_suffix(1);
-  const bool json = strncasecmp(media.data(), "application/json", media.size()) == 0 &&
-                    media.size() == 16;
+  const bool json =
+      strncasecmp(media.data(), "application/json", media.size()) == 0 && media.size() == 16;
   const bool plus_json = media.size() > 5 && StartsWithIgnoreCase(media, "application/") &&
                          strncasecmp(media.data() + media.size() - 5, "+json", 5) == 0;
   if (!json && !plus_json) {

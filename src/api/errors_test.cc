@@ -14,17 +14,25 @@ std::vector<std::string> All(const http::Response& r, std::string_view name) {
 }
 
 TEST(Errors, EveryCodeHasItsStatus) {
-  const std::vector<std::pair<ErrorCode, int>> table = {
-      {ErrorCode::kInvalidArgument, 400},   {ErrorCode::kNotFound, 404},
-      {ErrorCode::kAlreadyExists, 409},     {ErrorCode::kFailedPrecondition, 409},
-      {ErrorCode::kConflict, 409},          {ErrorCode::kUnprocessable, 422},
-      {ErrorCode::kUnauthenticated, 401},   {ErrorCode::kPermissionDenied, 403},
-      {ErrorCode::kResourceExhausted, 429}, {ErrorCode::kUnavailable, 503},
-      {ErrorCode::kMethodNotAllowed, 405},  {ErrorCode::kPayloadTooLarge, 413},
-      {ErrorCode::kUnsupportedMediaType, 415}, {ErrorCode::kHeadersTooLarge, 431},
-      {ErrorCode::kUriTooLong, 414},        {ErrorCode::kRequestTimeout, 408},
-      {ErrorCode::kInternal, 500}};
-  for (const auto& [code, status] : table) EXPECT_EQ(StatusFor(code), status) << ErrorCodeName(code);
+  const std::vector<std::pair<ErrorCode, int>> table = {{ErrorCode::kInvalidArgument, 400},
+                                                        {ErrorCode::kNotFound, 404},
+                                                        {ErrorCode::kAlreadyExists, 409},
+                                                        {ErrorCode::kFailedPrecondition, 409},
+                                                        {ErrorCode::kConflict, 409},
+                                                        {ErrorCode::kUnprocessable, 422},
+                                                        {ErrorCode::kUnauthenticated, 401},
+                                                        {ErrorCode::kPermissionDenied, 403},
+                                                        {ErrorCode::kResourceExhausted, 429},
+                                                        {ErrorCode::kUnavailable, 503},
+                                                        {ErrorCode::kMethodNotAllowed, 405},
+                                                        {ErrorCode::kPayloadTooLarge, 413},
+                                                        {ErrorCode::kUnsupportedMediaType, 415},
+                                                        {ErrorCode::kHeadersTooLarge, 431},
+                                                        {ErrorCode::kUriTooLong, 414},
+                                                        {ErrorCode::kRequestTimeout, 408},
+                                                        {ErrorCode::kInternal, 500}};
+  for (const auto& [code, status] : table)
+    EXPECT_EQ(StatusFor(code), status) << ErrorCodeName(code);
 }
 
 TEST(Errors, ProblemBodyIsRfc9457) {
@@ -44,8 +52,8 @@ TEST(Errors, ProblemBodyIsRfc9457) {
 
 TEST(Errors, UnauthenticatedOffersBothChallenges) {
   http::Request req;
-  const http::Response r = ProblemResponse(
-      Error{ErrorCode::kUnauthenticated, "bad", "invalid-credentials", {}}, req);
+  const http::Response r =
+      ProblemResponse(Error{ErrorCode::kUnauthenticated, "bad", "invalid-credentials", {}}, req);
   EXPECT_EQ(All(r, "WWW-Authenticate"),
             (std::vector<std::string>{"Basic realm=\"ordo\", charset=\"UTF-8\"",
                                       "Bearer realm=\"ordo\""}));
@@ -76,9 +84,11 @@ TEST(Errors, InsufficientScopeChallenge) {
 
 TEST(Errors, ThrottleAndOverloadCarryRetryAfter) {
   http::Request req;
-  EXPECT_EQ(ProblemResponse(Error{ErrorCode::kResourceExhausted, "", {}, 12}, req).Get("Retry-After"),
-            "12");
-  EXPECT_EQ(ProblemResponse(Error{ErrorCode::kUnavailable, "", {}, {}}, req).Get("Retry-After"), "1");
+  EXPECT_EQ(
+      ProblemResponse(Error{ErrorCode::kResourceExhausted, "", {}, 12}, req).Get("Retry-After"),
+      "12");
+  EXPECT_EQ(ProblemResponse(Error{ErrorCode::kUnavailable, "", {}, {}}, req).Get("Retry-After"),
+            "1");
 }
 
 TEST(Errors, JsonBodyNeedsJsonContentType) {

@@ -12,18 +12,18 @@ void AddHealthRoutes(RouteTable& table, std::function<bool()> database_ready, Me
                     return JsonResponse(200, {{"status", "ok"}});
                   },
                   .summary = "Liveness"});
-  table.Add(Route{.method = "GET",
-                  .path = "/readyz",
-                  .scope = std::nullopt,
-                  .handler = [ready = std::move(database_ready)](const Call&)
-                      -> Result<http::Response> {
-                    if (!ready()) {
-                      Error e{ErrorCode::kUnavailable, "the database does not answer", {}, 5};
-                      return Fail(std::move(e));
-                    }
-                    return JsonResponse(200, {{"status", "ready"}});
-                  },
-                  .summary = "Readiness"});
+  table.Add(
+      Route{.method = "GET",
+            .path = "/readyz",
+            .scope = std::nullopt,
+            .handler = [ready = std::move(database_ready)](const Call&) -> Result<http::Response> {
+              if (!ready()) {
+                Error e{ErrorCode::kUnavailable, "the database does not answer", {}, 5};
+                return Fail(std::move(e));
+              }
+              return JsonResponse(200, {{"status", "ready"}});
+            },
+            .summary = "Readiness"});
   table.Add(Route{.method = "GET",
                   .path = "/metrics",
                   .scope = std::nullopt,

@@ -38,7 +38,7 @@ class Metrics {
   };
   mutable std::mutex mu_;
   std::map<std::string, unsigned long long> requests_;  // labels → count
-  std::map<std::string, Histogram> latency_;              // method+route labels → histogram
+  std::map<std::string, Histogram> latency_;            // method+route labels → histogram
   std::map<std::string, std::string> counter_help_;
   std::map<std::string, std::map<std::string, double>> counters_;
   std::map<std::string, Gauge> gauges_;

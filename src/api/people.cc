@@ -6,8 +6,8 @@
 
 #include "api/auth_middleware.h"
 #include "api/errors.h"
-#include "auth/audit_log.h"
 #include "api/request_fields.h"
+#include "auth/audit_log.h"
 #include "core/clock.h"
 #include "core/ids.h"
 
@@ -79,36 +79,36 @@ Result<std::optional<std::string>> HashIfGiven(const std::optional<std::string>&
 void AddUserRoutes(RouteTable& table, const PeopleDeps& deps) {
   store::UserRepository& users = deps.users;
 
-  table.Add(Route{
-      .method = "GET",
-      .path = "/api/v1/users",
-      .scope = kScopeAdmin,
-      .handler = [&users](const Call& call) -> Result<http::Response> {
-        auto page = ParsePage(call.request);
-        if (!page) return Fail(page.error());
-        auto rows = users.List(page->limit + 1, page->after);
-        if (!rows) return Fail(rows.error());
-        nlohmann::json items = nlohmann::json::array();
-        std::optional<std::string> last;
-        for (int i = 0; i < static_cast<int>(rows->size()) && i < page->limit; ++i) {
-          items.push_back(UserJson((*rows)[i]));
-        }
-        if (static_cast<int>(rows->size()) > page->limit) last = (*rows)[page->limit - 1].username;
-        return JsonResponse(200, ListBody(std::move(items), last));
-      },
-      .summary = "List users"});
+  table.Add(Route{.method = "GET",
+                  .path = "/api/v1/users",
+                  .scope = kScopeAdmin,
+                  .handler = [&users](const Call& call) -> Result<http::Response> {
+                    auto page = ParsePage(call.request);
+                    if (!page) return Fail(page.error());
+                    auto rows = users.List(page->limit + 1, page->after);
+                    if (!rows) return Fail(rows.error());
+                    nlohmann::json items = nlohmann::json::array();
+                    std::optional<std::string> last;
+                    for (int i = 0; i < static_cast<int>(rows->size()) && i < page->limit; ++i) {
+                      items.push_back(UserJson((*rows)[i]));
+                    }
+                    if (static_cast<int>(rows->size()) > page->limit)
+                      last = (*rows)[page->limit - 1].username;
+                    return JsonResponse(200, ListBody(std::move(items), last));
+                  },
+                  .summary = "List users"});
 
   table.Add(Route{
       .method = "POST",
       .path = "/api/v1/users",
       .scope = kScopeAdmin,
       .async_handler =
-          [deps](const Call& call, http::RequestPtr, std::function<void(Result<http::Response>)> done) {
+          [deps](const Call& call, http::RequestPtr,
+                 std::function<void(Result<http::Response>)> done) {
             auto body = ParseJsonBody(call.request);
             if (!body) return done(Fail(body.error()));
-            if (auto st = RejectUnknownFields(
-                    *body, {"username", "displayName", "email", "groups", "admin", "enabled",
-                            "password"});
+            if (auto st = RejectUnknownFields(*body, {"username", "displayName", "email", "groups",
+                                                      "admin", "enabled", "password"});
                 !st) {
               return done(Fail(st.error()));
             }
@@ -119,13 +119,11 @@ void AddUserRoutes(RouteTable& table, const PeopleDeps& deps) {
             auto groups = OptionalStringList(*body, "groups");
             auto admin = OptionalBool(*body, "admin");
             auto enabled = OptionalBool(*body, "enabled");
-            for (const Error* e : {username ? nullptr : &username.error(),
-                                   password ? nullptr : &password.error(),
-                                   display ? nullptr : &display.error(),
-                                   email ? nullptr : &email.error(),
-                                   groups ? nullptr : &groups.error(),
-                                   admin ? nullptr : &admin.error(),
-                                   enabled ? nullptr : &enabled.error()}) {
+            for (const Error* e :
+                 {username ? nullptr : &username.error(), password ? nullptr : &password.error(),
+                  display ? nullptr : &display.error(), email ? nullptr : &email.error(),
+                  groups ? nullptr : &groups.error(), admin ? nullptr : &admin.error(),
+                  enabled ? nullptr : &enabled.error()}) {
               if (e != nullptr) return done(Fail(*e));
             }
             if (!IsValidUsername(*username)) {
@@ -148,8 +146,8 @@ void AddUserRoutes(RouteTable& table, const PeopleDeps& deps) {
             store::AuditEvent event = ChangeEvent(call, "user.created", user.username);
             OnSlowPool(
                 deps.slow_pool,
-                [deps, user = std::move(user), pw = std::move(*password), event]() mutable
-                -> Result<http::Response> {
+                [deps, user = std::move(user), pw = std::move(*password),
+                 event]() mutable -> Result<http::Response> {
                   auto hash = auth::HashPassword(pw, deps.hash_params);
                   std::fill(pw.begin(), pw.end(), '\0');
                   if (!hash) return Fail(hash.error());
@@ -164,25 +162,25 @@ void AddUserRoutes(RouteTable& table, const PeopleDeps& deps) {
           },
       .summary = "Create a user"});
 
-  table.Add(Route{
-      .method = "GET",
-      .path = "/api/v1/users/{username}",
-      .scope = kScopeAdmin,
-      .handler = [&users](const Call& call) -> Result<http::Response> {
-        const std::string username(call.request.Param("username"));
-        auto found = users.FindByUsername(username);
-        if (!found) return Fail(found.error());
-        if (!*found) return Fail(ErrorCode::kNotFound, "no user '" + username + "'");
-        return JsonResponse(200, UserJson(**found));
-      },
-      .summary = "Get a user"});
+  table.Add(Route{.method = "GET",
+                  .path = "/api/v1/users/{username}",
+                  .scope = kScopeAdmin,
+                  .handler = [&users](const Call& call) -> Result<http::Response> {
+                    const std::string username(call.request.Param("username"));
+                    auto found = users.FindByUsername(username);
+                    if (!found) return Fail(found.error());
+                    if (!*found) return Fail(ErrorCode::kNotFound, "no user '" + username + "'");
+                    return JsonResponse(200, UserJson(**found));
+                  },
+                  .summary = "Get a user"});
 
   table.Add(Route{
       .method = "PATCH",
       .path = "/api/v1/users/{username}",
       .scope = kScopeAdmin,
       .async_handler =
-          [deps](const Call& call, http::RequestPtr, std::function<void(Result<http::Response>)> done) {
+          [deps](const Call& call, http::RequestPtr,
+                 std::function<void(Result<http::Response>)> done) {
             auto body = ParseJsonBody(call.request);
             if (!body) return done(Fail(body.error()));
             if (auto st = RejectUnknownFields(
@@ -196,12 +194,10 @@ void AddUserRoutes(RouteTable& table, const PeopleDeps& deps) {
             auto groups = OptionalStringList(*body, "groups");
             auto admin = OptionalBool(*body, "admin");
             auto enabled = OptionalBool(*body, "enabled");
-            for (const Error* e : {password ? nullptr : &password.error(),
-                                   display ? nullptr : &display.error(),
-                                   email ? nullptr : &email.error(),
-                                   groups ? nullptr : &groups.error(),
-                                   admin ? nullptr : &admin.error(),
-                                   enabled ? nullptr : &enabled.error()}) {
+            for (const Error* e :
+                 {password ? nullptr : &password.error(), display ? nullptr : &display.error(),
+                  email ? nullptr : &email.error(), groups ? nullptr : &groups.error(),
+                  admin ? nullptr : &admin.error(), enabled ? nullptr : &enabled.error()}) {
               if (e != nullptr) return done(Fail(*e));
             }
             for (auto st : {CheckPassword(*password), CheckText(*display, "displayName"),
@@ -218,8 +214,8 @@ void AddUserRoutes(RouteTable& table, const PeopleDeps& deps) {
             store::AuditEvent event = ChangeEvent(
                 call, password->has_value() ? "user.password_changed" : "user.updated", username);
             // Hashing is slow: only a patch with a password goes to the pool.
-            auto apply = [deps, username, patch, pw = std::move(*password), event]() mutable
-                -> Result<http::Response> {
+            auto apply = [deps, username, patch, pw = std::move(*password),
+                          event]() mutable -> Result<http::Response> {
               auto hash = HashIfGiven(pw, deps.hash_params);
               if (pw) std::fill(pw->begin(), pw->end(), '\0');
               if (!hash) return Fail(hash.error());
@@ -233,150 +229,147 @@ void AddUserRoutes(RouteTable& table, const PeopleDeps& deps) {
           },
       .summary = "Change a user"});
 
-  table.Add(Route{
-      .method = "DELETE",
-      .path = "/api/v1/users/{username}",
-      .scope = kScopeAdmin,
-      .handler = [&users](const Call& call) -> Result<http::Response> {
-        const std::string username(call.request.Param("username"));
-        if (call.principal.IsUser() && call.principal.name == username) {
-          return Fail(ErrorCode::kFailedPrecondition, "you cannot delete yourself");
-        }
-        const store::AuditEvent event = ChangeEvent(call, "user.deleted", username);
-        if (auto st = users.Delete(username, &event); !st) return Fail(st.error());
-        return NoContent();
-      },
-      .summary = "Delete a user"});
+  table.Add(Route{.method = "DELETE",
+                  .path = "/api/v1/users/{username}",
+                  .scope = kScopeAdmin,
+                  .handler = [&users](const Call& call) -> Result<http::Response> {
+                    const std::string username(call.request.Param("username"));
+                    if (call.principal.IsUser() && call.principal.name == username) {
+                      return Fail(ErrorCode::kFailedPrecondition, "you cannot delete yourself");
+                    }
+                    const store::AuditEvent event = ChangeEvent(call, "user.deleted", username);
+                    if (auto st = users.Delete(username, &event); !st) return Fail(st.error());
+                    return NoContent();
+                  },
+                  .summary = "Delete a user"});
 }
 
 void AddGroupRoutes(RouteTable& table, store::UserRepository& users) {
-  table.Add(Route{
-      .method = "GET",
-      .path = "/api/v1/groups",
-      .scope = kScopeAdmin,
-      .handler = [&users](const Call& call) -> Result<http::Response> {
-        auto page = ParsePage(call.request);
-        if (!page) return Fail(page.error());
-        auto rows = users.ListGroups(page->limit + 1, page->after);
-        if (!rows) return Fail(rows.error());
-        nlohmann::json items = nlohmann::json::array();
-        std::optional<std::string> last;
-        for (int i = 0; i < static_cast<int>(rows->size()) && i < page->limit; ++i) {
-          items.push_back(GroupJson((*rows)[i]));
-        }
-        if (static_cast<int>(rows->size()) > page->limit) last = (*rows)[page->limit - 1].group_id;
-        return JsonResponse(200, ListBody(std::move(items), last));
-      },
-      .summary = "List groups"});
+  table.Add(Route{.method = "GET",
+                  .path = "/api/v1/groups",
+                  .scope = kScopeAdmin,
+                  .handler = [&users](const Call& call) -> Result<http::Response> {
+                    auto page = ParsePage(call.request);
+                    if (!page) return Fail(page.error());
+                    auto rows = users.ListGroups(page->limit + 1, page->after);
+                    if (!rows) return Fail(rows.error());
+                    nlohmann::json items = nlohmann::json::array();
+                    std::optional<std::string> last;
+                    for (int i = 0; i < static_cast<int>(rows->size()) && i < page->limit; ++i) {
+                      items.push_back(GroupJson((*rows)[i]));
+                    }
+                    if (static_cast<int>(rows->size()) > page->limit)
+                      last = (*rows)[page->limit - 1].group_id;
+                    return JsonResponse(200, ListBody(std::move(items), last));
+                  },
+                  .summary = "List groups"});
 
-  table.Add(Route{
-      .method = "POST",
-      .path = "/api/v1/groups",
-      .scope = kScopeAdmin,
-      .handler = [&users](const Call& call) -> Result<http::Response> {
-        auto body = ParseJsonBody(call.request);
-        if (!body) return Fail(body.error());
-        if (auto st = RejectUnknownFields(*body, {"groupId", "name", "members"}); !st) {
-          return Fail(st.error());
-        }
-        auto id = RequiredString(*body, "groupId");
-        if (!id) return Fail(id.error());
-        if (!IsValidUsername(*id)) {
-          return Fail(ErrorCode::kInvalidArgument,
-                      "'groupId' must be 1 to 64 of letters, digits and . _ @ -");
-        }
-        auto name = OptionalString(*body, "name");
-        if (!name) return Fail(name.error());
-        if (auto st = CheckText(*name, "name"); !st) return Fail(st.error());
-        auto members = OptionalStringList(*body, "members");
-        if (!members) return Fail(members.error());
-        const store::AuditEvent event = ChangeEvent(call, "group.created", *id);
-        auto created = users.CreateGroup(
-            store::GroupRecord{*id, name->value_or(*id),
-                               members->value_or(std::vector<std::string>{}), store::NowMillis()},
-            &event);
-        if (!created) return Fail(created.error());
-        http::Response r = JsonResponse(201, GroupJson(*created));
-        r.Set("Location", "/api/v1/groups/" + http::PercentEncode(created->group_id));
-        return r;
-      },
-      .summary = "Create a group"});
+  table.Add(Route{.method = "POST",
+                  .path = "/api/v1/groups",
+                  .scope = kScopeAdmin,
+                  .handler = [&users](const Call& call) -> Result<http::Response> {
+                    auto body = ParseJsonBody(call.request);
+                    if (!body) return Fail(body.error());
+                    if (auto st = RejectUnknownFields(*body, {"groupId", "name", "members"}); !st) {
+                      return Fail(st.error());
+                    }
+                    auto id = RequiredString(*body, "groupId");
+                    if (!id) return Fail(id.error());
+                    if (!IsValidUsername(*id)) {
+                      return Fail(ErrorCode::kInvalidArgument,
+                                  "'groupId' must be 1 to 64 of letters, digits and . _ @ -");
+                    }
+                    auto name = OptionalString(*body, "name");
+                    if (!name) return Fail(name.error());
+                    if (auto st = CheckText(*name, "name"); !st) return Fail(st.error());
+                    auto members = OptionalStringList(*body, "members");
+                    if (!members) return Fail(members.error());
+                    const store::AuditEvent event = ChangeEvent(call, "group.created", *id);
+                    auto created = users.CreateGroup(
+                        store::GroupRecord{*id, name->value_or(*id),
+                                           members->value_or(std::vector<std::string>{}),
+                                           store::NowMillis()},
+                        &event);
+                    if (!created) return Fail(created.error());
+                    http::Response r = JsonResponse(201, GroupJson(*created));
+                    r.Set("Location", "/api/v1/groups/" + http::PercentEncode(created->group_id));
+                    return r;
+                  },
+                  .summary = "Create a group"});
 
-  table.Add(Route{
-      .method = "GET",
-      .path = "/api/v1/groups/{groupId}",
-      .scope = kScopeAdmin,
-      .handler = [&users](const Call& call) -> Result<http::Response> {
-        const std::string id(call.request.Param("groupId"));
-        auto found = users.FindGroup(id);
-        if (!found) return Fail(found.error());
-        if (!*found) return Fail(ErrorCode::kNotFound, "no group '" + id + "'");
-        return JsonResponse(200, GroupJson(**found));
-      },
-      .summary = "Get a group"});
+  table.Add(Route{.method = "GET",
+                  .path = "/api/v1/groups/{groupId}",
+                  .scope = kScopeAdmin,
+                  .handler = [&users](const Call& call) -> Result<http::Response> {
+                    const std::string id(call.request.Param("groupId"));
+                    auto found = users.FindGroup(id);
+                    if (!found) return Fail(found.error());
+                    if (!*found) return Fail(ErrorCode::kNotFound, "no group '" + id + "'");
+                    return JsonResponse(200, GroupJson(**found));
+                  },
+                  .summary = "Get a group"});
 
-  table.Add(Route{
-      .method = "PATCH",
-      .path = "/api/v1/groups/{groupId}",
-      .scope = kScopeAdmin,
-      .handler = [&users](const Call& call) -> Result<http::Response> {
-        auto body = ParseJsonBody(call.request);
-        if (!body) return Fail(body.error());
-        if (auto st = RejectUnknownFields(*body, {"name", "members"}); !st) {
-          return Fail(st.error());
-        }
-        auto name = OptionalString(*body, "name");
-        if (!name) return Fail(name.error());
-        if (auto st = CheckText(*name, "name"); !st) return Fail(st.error());
-        auto members = OptionalStringList(*body, "members");
-        if (!members) return Fail(members.error());
-        const std::string id(call.request.Param("groupId"));
-        const store::AuditEvent event = ChangeEvent(call, "group.updated", id);
-        auto updated = users.UpdateGroup(id, store::GroupPatch{*name, *members}, &event);
-        if (!updated) return Fail(updated.error());
-        return JsonResponse(200, GroupJson(*updated));
-      },
-      .summary = "Change a group"});
+  table.Add(
+      Route{.method = "PATCH",
+            .path = "/api/v1/groups/{groupId}",
+            .scope = kScopeAdmin,
+            .handler = [&users](const Call& call) -> Result<http::Response> {
+              auto body = ParseJsonBody(call.request);
+              if (!body) return Fail(body.error());
+              if (auto st = RejectUnknownFields(*body, {"name", "members"}); !st) {
+                return Fail(st.error());
+              }
+              auto name = OptionalString(*body, "name");
+              if (!name) return Fail(name.error());
+              if (auto st = CheckText(*name, "name"); !st) return Fail(st.error());
+              auto members = OptionalStringList(*body, "members");
+              if (!members) return Fail(members.error());
+              const std::string id(call.request.Param("groupId"));
+              const store::AuditEvent event = ChangeEvent(call, "group.updated", id);
+              auto updated = users.UpdateGroup(id, store::GroupPatch{*name, *members}, &event);
+              if (!updated) return Fail(updated.error());
+              return JsonResponse(200, GroupJson(*updated));
+            },
+            .summary = "Change a group"});
 
-  table.Add(Route{
-      .method = "DELETE",
-      .path = "/api/v1/groups/{groupId}",
-      .scope = kScopeAdmin,
-      .handler = [&users](const Call& call) -> Result<http::Response> {
-        const std::string id(call.request.Param("groupId"));
-        const store::AuditEvent event = ChangeEvent(call, "group.deleted", id);
-        if (auto st = users.DeleteGroup(id, &event); !st) {
-          return Fail(st.error());
-        }
-        return NoContent();
-      },
-      .summary = "Delete a group"});
+  table.Add(Route{.method = "DELETE",
+                  .path = "/api/v1/groups/{groupId}",
+                  .scope = kScopeAdmin,
+                  .handler = [&users](const Call& call) -> Result<http::Response> {
+                    const std::string id(call.request.Param("groupId"));
+                    const store::AuditEvent event = ChangeEvent(call, "group.deleted", id);
+                    if (auto st = users.DeleteGroup(id, &event); !st) {
+                      return Fail(st.error());
+                    }
+                    return NoContent();
+                  },
+                  .summary = "Delete a group"});
 }
 
 void AddMeRoute(RouteTable& table, store::UserRepository& users) {
-  table.Add(Route{
-      .method = "GET",
-      .path = "/api/v1/me",
-      .scope = "",  // any authenticated caller
-      .handler = [&users](const Call& call) -> Result<http::Response> {
-        const Principal& p = call.principal;
-        std::vector<std::string> scopes(p.scopes.begin(), p.scopes.end());
-        if (p.IsAccess()) {
-          return JsonResponse(200, {{"type", "access"},
-                                    {"accessKey", p.name},
-                                    {"name", p.display_name},
-                                    {"right", p.right},
-                                    {"scopes", scopes}});
-        }
-        auto found = users.FindByUsername(p.name);
-        if (!found) return Fail(found.error());
-        if (!*found) return Fail(ErrorCode::kUnauthenticated, "the session's user is gone");
-        nlohmann::json me = UserJson(**found);
-        me["type"] = "user";
-        me["scopes"] = scopes;
-        return JsonResponse(200, me);
-      },
-      .summary = "Who am I"});
+  table.Add(Route{.method = "GET",
+                  .path = "/api/v1/me",
+                  .scope = "",  // any authenticated caller
+                  .handler = [&users](const Call& call) -> Result<http::Response> {
+                    const Principal& p = call.principal;
+                    std::vector<std::string> scopes(p.scopes.begin(), p.scopes.end());
+                    if (p.IsAccess()) {
+                      return JsonResponse(200, {{"type", "access"},
+                                                {"accessKey", p.name},
+                                                {"name", p.display_name},
+                                                {"right", p.right},
+                                                {"scopes", scopes}});
+                    }
+                    auto found = users.FindByUsername(p.name);
+                    if (!found) return Fail(found.error());
+                    if (!*found)
+                      return Fail(ErrorCode::kUnauthenticated, "the session's user is gone");
+                    nlohmann::json me = UserJson(**found);
+                    me["type"] = "user";
+                    me["scopes"] = scopes;
+                    return JsonResponse(200, me);
+                  },
+                  .summary = "Who am I"});
 }
 
 }  // namespace

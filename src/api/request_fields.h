@@ -2,9 +2,8 @@
 // Reading request JSON and queries with exact 400 errors naming the field ("'name' must be a
 // string"), so that every resource rejects bad input the same way.
 
-#include <nlohmann/json.hpp>
-
 #include <initializer_list>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>

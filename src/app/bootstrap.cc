@@ -1,8 +1,8 @@
 #include "app/bootstrap.h"
 
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <sodium.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>

@@ -1,8 +1,8 @@
 #include "app/config.h"
 
-#include <CLI/CLI.hpp>
 #include <toml++/toml.h>
 
+#include <CLI/CLI.hpp>
 #include <charconv>
 #include <cstdlib>
 #include <functional>
@@ -164,8 +164,8 @@ Result<Config> LoadConfig(const std::vector<std::string>& args) {
       bool known = false;
       for (const Setting& s : settings) known = known || key.str() == s.key;
       if (!known) {
-        return Bad("config file " + config_file + ": unknown setting '" +
-                   std::string(key.str()) + "'");
+        return Bad("config file " + config_file + ": unknown setting '" + std::string(key.str()) +
+                   "'");
       }
     }
   }

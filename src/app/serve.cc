@@ -34,7 +34,9 @@ http::Dispatcher Deferred(http::Dispatcher& resolved) {
     return resolved.render_error(e, r);
   };
   d.on_complete = [&resolved](const http::Request& r, const http::Response& resp,
-                              std::chrono::nanoseconds took) { resolved.on_complete(r, resp, took); };
+                              std::chrono::nanoseconds took) {
+    resolved.on_complete(r, resp, took);
+  };
   return d;
 }
 

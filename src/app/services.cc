@@ -26,7 +26,9 @@ Status PrepareDataDir(const std::string& dir) {
   std::error_code ec;
   if (!std::filesystem::exists(dir, ec)) {
     std::filesystem::create_directories(dir, ec);
-    if (ec) return Fail(ErrorCode::kUnavailable, "cannot create data folder " + dir + ": " + ec.message());
+    if (ec)
+      return Fail(ErrorCode::kUnavailable,
+                  "cannot create data folder " + dir + ": " + ec.message());
     ::chmod(dir.c_str(), 0700);
   } else if (!std::filesystem::is_directory(dir, ec)) {
     return Fail(ErrorCode::kUnavailable, "data folder " + dir + " is not a folder");
@@ -99,8 +101,9 @@ Result<std::unique_ptr<Services>> BuildServices(const Config& config) {
   const std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
   s->slow_pool = std::make_unique<WorkerPool>(
       config.hash_threads == 0 ? cores : config.hash_threads, config.hash_queue);
-  s->metrics.AddGauge("ordo_hash_pool_in_flight", "Password hashes queued or running.",
-                      [pool = s->slow_pool.get()] { return static_cast<double>(pool->InFlight()); });
+  s->metrics.AddGauge(
+      "ordo_hash_pool_in_flight", "Password hashes queued or running.",
+      [pool = s->slow_pool.get()] { return static_cast<double>(pool->InFlight()); });
   if (Status st = AddAuth(*s); !st) return Fail(st.error());
 
   auto engine_repo = std::make_shared<store::EngineSqlRepository>(*s->db);
@@ -116,7 +119,8 @@ Result<std::unique_ptr<Services>> BuildServices(const Config& config) {
 }
 
 void AddAllRoutes(api::RouteTable& table, Services& s) {
-  api::AddHealthRoutes(table, [db = s.db.get()] { return db->Ping(); }, s.metrics);
+  api::AddHealthRoutes(
+      table, [db = s.db.get()] { return db->Ping(); }, s.metrics);
   api::AddPeopleRoutes(table, api::PeopleDeps{*s.users, *s.slow_pool, s.hash_params});
   api::RegisterAuthRoutes(table, *s.auth);
   api::RegisterAccessRoutes(table, *s.auth);

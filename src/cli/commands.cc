@@ -1,12 +1,11 @@
 #include "cli/commands.h"
 
 #include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
-
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "http/message.h"
@@ -51,9 +50,10 @@ int Report(const Result<client::HttpResult>& r) {
     if (!r->body.empty()) std::cout << (body.is_discarded() ? r->body : body.dump(2)) << "\n";
     return 0;
   }
-  const std::string detail = body.is_object() && body.contains("detail") && body["detail"].is_string()
-                                 ? body["detail"].get<std::string>()
-                                 : r->body;
+  const std::string detail =
+      body.is_object() && body.contains("detail") && body["detail"].is_string()
+          ? body["detail"].get<std::string>()
+          : r->body;
   std::fprintf(stderr, "ordo: error: %d: %s\n", r->status, detail.c_str());
   return 1;
 }
@@ -61,13 +61,14 @@ int Report(const Result<client::HttpResult>& r) {
 }  // namespace
 
 bool IsClientCommand(const std::string& command) {
-  return command == "access" || command == "deploy" || command == "start" ||
-         command == "tasks" || command == "complete";
+  return command == "access" || command == "deploy" || command == "start" || command == "tasks" ||
+         command == "complete";
 }
 
 int RunClientCommand(const std::string& command, const std::vector<std::string>& args) {
-  CLI::App app("ordo " + command + ": talk to a running Ordo server (ORDO_URL, ORDO_ACCESS_KEY, "
-               "ORDO_SECRET_KEY)",
+  CLI::App app("ordo " + command +
+                   ": talk to a running Ordo server (ORDO_URL, ORDO_ACCESS_KEY, "
+                   "ORDO_SECRET_KEY)",
                "ordo " + command);
   app.require_subcommand(command == "access" ? 1 : 0, 1);
   std::string name, right, expires_at, key, file, business_key, user, assignee, task;
@@ -149,8 +150,9 @@ int RunClientCommand(const std::string& command, const std::vector<std::string>&
         c.Send("POST", "/api/v1/process-definitions/key/" + encoded_key + "/start", body.dump()));
   }
   if (command == "tasks") {
-    return Report(c.Send("GET", "/api/v1/tasks" +
-                                    (assignee.empty() ? "" : "?assignee=" + http::PercentEncode(assignee))));
+    return Report(c.Send(
+        "GET",
+        "/api/v1/tasks" + (assignee.empty() ? "" : "?assignee=" + http::PercentEncode(assignee))));
   }
   json body = {{"variables", variables}};
   if (!user.empty()) body["user"] = user;

@@ -1,10 +1,10 @@
 #include "ordo/client/client.h"
 
 #include <curl/curl.h>
-#include <nlohmann/json.hpp>
 #include <sodium.h>
 
 #include <mutex>
+#include <nlohmann/json.hpp>
 
 namespace ordo::client {
 namespace {
@@ -29,7 +29,8 @@ Client::Client(ClientOptions options, const Clock& clock)
     : options_(std::move(options)), clock_(clock) {
   static std::once_flag init;
   std::call_once(init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-  while (!options_.base_url.empty() && options_.base_url.back() == '/') options_.base_url.pop_back();
+  while (!options_.base_url.empty() && options_.base_url.back() == '/')
+    options_.base_url.pop_back();
   curl_ = curl_easy_init();
 }
 
@@ -119,8 +120,7 @@ Status Client::FetchToken() {
 
 Result<HttpResult> Client::Send(const std::string& method, const std::string& path,
                                 const std::string& body, const std::string& content_type) {
-  if (token_.empty() ||
-      TokenNeedsRenewal(clock_.Now(), token_expires_at_, options_.renew_before)) {
+  if (token_.empty() || TokenNeedsRenewal(clock_.Now(), token_expires_at_, options_.renew_before)) {
     if (Status st = FetchToken(); !st) return Fail(st.error());
   }
   auto r = Perform(method, path, body, content_type, /*basic=*/false);

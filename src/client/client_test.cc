@@ -31,8 +31,8 @@ TEST(Client, MissingCredentialsAreAClearError) {
 }
 
 TEST(Client, UnreachableServerIsUnavailable) {
-  Client c(ClientOptions{.base_url = "http://127.0.0.1:1", .access_key = "ordo_ak_x",
-                         .secret_key = "ordo_sk_y"});
+  Client c(ClientOptions{
+      .base_url = "http://127.0.0.1:1", .access_key = "ordo_ak_x", .secret_key = "ordo_sk_y"});
   auto r = c.Send("GET", "/api/v1/me");
   ASSERT_FALSE(r.has_value());
   EXPECT_EQ(r.error().code, ErrorCode::kUnavailable);

@@ -18,8 +18,8 @@ inline constexpr const char* kScopeAdmin = "admin";
 struct Principal {
   enum class Type { kAnonymous, kUser, kAccess };
   Type type = Type::kAnonymous;
-  std::string id;    // user id or access id (internal)
-  std::string name;  // username, or the access key
+  std::string id;            // user id or access id (internal)
+  std::string name;          // username, or the access key
   std::string display_name;  // user's display name, or the access's name
   std::string right;         // accesses: "reader" | "operator" | "designer" | "admin" | "custom"
   std::set<std::string> scopes;

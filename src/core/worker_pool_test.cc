@@ -25,9 +25,9 @@ TEST(WorkerPool, RefusesWhenQueueIsFull) {
     started.set_value();
     gate.wait();
   }));
-  started.get_future().wait();           // the one thread is busy
-  ASSERT_TRUE(pool.TrySubmit([] {}));    // fills the queue of one
-  EXPECT_FALSE(pool.TrySubmit([] {}));   // refused at once, no blocking
+  started.get_future().wait();          // the one thread is busy
+  ASSERT_TRUE(pool.TrySubmit([] {}));   // fills the queue of one
+  EXPECT_FALSE(pool.TrySubmit([] {}));  // refused at once, no blocking
   EXPECT_EQ(pool.InFlight(), 2u);
   release.set_value();
 }

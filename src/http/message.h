@@ -15,11 +15,11 @@ namespace ordo::http {
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
 struct Request {
-  std::string method;   // "GET", "POST", ...
-  std::string target;   // as sent: path and query
-  std::string path;     // path as sent (not decoded; the router decodes parameters), no query
-  std::string query;    // raw query string without '?'
-  Headers headers;      // names lower-case, in arrival order
+  std::string method;  // "GET", "POST", ...
+  std::string target;  // as sent: path and query
+  std::string path;    // path as sent (not decoded; the router decodes parameters), no query
+  std::string query;   // raw query string without '?'
+  Headers headers;     // names lower-case, in arrival order
   std::string body;
   std::string client_address;  // peer IP address, no port
   std::string request_id;      // echoed X-Request-Id or a generated one

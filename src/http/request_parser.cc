@@ -67,7 +67,9 @@ RequestParser::FeedResult RequestParser::Feed(const char* data, std::size_t size
   }
   if (err != HPE_OK) {
     error_ = Error{ErrorCode::kInvalidArgument,
-                   std::string("malformed HTTP request: ") + http_errno_description(err), {}, {}};
+                   std::string("malformed HTTP request: ") + http_errno_description(err),
+                   {},
+                   {}};
     return {State::kError, consumed};
   }
   return {State::kNeedMore, consumed};
@@ -76,10 +78,11 @@ RequestParser::FeedResult RequestParser::Feed(const char* data, std::size_t size
 int RequestParser::CountHeaderBytes(std::size_t len) {
   header_bytes_ += len;
   if (header_bytes_ > limits_.max_header_bytes) {
-    error_ = Error{ErrorCode::kHeadersTooLarge, "request headers exceed the limit of " +
-                                                    std::to_string(limits_.max_header_bytes) +
-                                                    " bytes",
-                   {}, {}};
+    error_ = Error{ErrorCode::kHeadersTooLarge,
+                   "request headers exceed the limit of " +
+                       std::to_string(limits_.max_header_bytes) + " bytes",
+                   {},
+                   {}};
     return 1;
   }
   return 0;
@@ -94,10 +97,11 @@ int RequestParser::OnUrl(http_parser* p, const char* at, std::size_t len) {
   RequestParser* self = Self(p);
   self->request_.target.append(at, len);
   if (self->request_.target.size() > self->limits_.max_request_line) {
-    self->error_ = Error{ErrorCode::kUriTooLong, "request target exceeds the limit of " +
-                                                     std::to_string(self->limits_.max_request_line) +
-                                                     " bytes",
-                         {}, {}};
+    self->error_ = Error{ErrorCode::kUriTooLong,
+                         "request target exceeds the limit of " +
+                             std::to_string(self->limits_.max_request_line) + " bytes",
+                         {},
+                         {}};
     return 1;
   }
   return self->CountHeaderBytes(len);
@@ -133,8 +137,8 @@ int RequestParser::OnHeadersComplete(http_parser* p) {
   const std::size_t q = target.find('?');
   const std::string raw_path = target.substr(0, q);
   if (raw_path.empty() || raw_path.front() != '/') {
-    self->error_ = Error{ErrorCode::kInvalidArgument, "request target must be an absolute path",
-                         {}, {}};
+    self->error_ =
+        Error{ErrorCode::kInvalidArgument, "request target must be an absolute path", {}, {}};
     return 1;
   }
   r.path = raw_path;  // kept raw: the router splits before decoding
@@ -143,10 +147,11 @@ int RequestParser::OnHeadersComplete(http_parser* p) {
   self->body_limit_ = self->body_limit_fn_ ? self->body_limit_fn_(r) : 0;
   // Content-Length is known before any body byte is read: refuse at once.
   if ((p->flags & F_CONTENTLENGTH) != 0 && p->content_length > self->body_limit_) {
-    self->error_ = Error{ErrorCode::kPayloadTooLarge, "request body exceeds the limit of " +
-                                                          std::to_string(self->body_limit_) +
-                                                          " bytes",
-                         {}, {}};
+    self->error_ =
+        Error{ErrorCode::kPayloadTooLarge,
+              "request body exceeds the limit of " + std::to_string(self->body_limit_) + " bytes",
+              {},
+              {}};
     return 1;
   }
   if (auto expect = r.Header("expect"); expect && Lower(std::string(*expect)) == "100-continue") {
@@ -159,10 +164,11 @@ int RequestParser::OnBody(http_parser* p, const char* at, std::size_t len) {
   RequestParser* self = Self(p);
   if (self->request_.body.size() + len > self->body_limit_) {
     // Chunked bodies announce no length: stop as soon as the limit is crossed.
-    self->error_ = Error{ErrorCode::kPayloadTooLarge, "request body exceeds the limit of " +
-                                                          std::to_string(self->body_limit_) +
-                                                          " bytes",
-                         {}, {}};
+    self->error_ =
+        Error{ErrorCode::kPayloadTooLarge,
+              "request body exceeds the limit of " + std::to_string(self->body_limit_) + " bytes",
+              {},
+              {}};
     return 1;
   }
   self->request_.body.append(at, len);

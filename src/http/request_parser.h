@@ -24,9 +24,9 @@ struct ParserLimits {
 class RequestParser {
  public:
   enum class State {
-    kNeedMore,         // everything consumed, no complete request yet
-    kComplete,         // a request is ready (TakeRequest); `consumed` tells how far it went
-    kError,            // error() says what; the connection must answer it and close
+    kNeedMore,  // everything consumed, no complete request yet
+    kComplete,  // a request is ready (TakeRequest); `consumed` tells how far it went
+    kError,     // error() says what; the connection must answer it and close
   };
   struct FeedResult {
     State state;

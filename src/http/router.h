@@ -22,15 +22,14 @@ struct RouteEntry {
 struct RouteMatch {
   enum class Kind { kFound, kNotFound, kMethodNotAllowed };
   Kind kind = Kind::kNotFound;
-  const RouteEntry* entry = nullptr;                          // kFound
-  std::vector<std::pair<std::string, std::string>> params;    // kFound, decoded
-  std::vector<std::string> allowed;                           // kMethodNotAllowed
+  const RouteEntry* entry = nullptr;                        // kFound
+  std::vector<std::pair<std::string, std::string>> params;  // kFound, decoded
+  std::vector<std::string> allowed;                         // kMethodNotAllowed
 };
 
 class Router {
  public:
-  void Add(std::string method, std::string path_template, Handler handler,
-           std::size_t body_limit);
+  void Add(std::string method, std::string path_template, Handler handler, std::size_t body_limit);
   // `path` is the raw (not yet decoded) path: segments are split first, then decoded, so an
   // encoded '/' inside a parameter stays inside it.
   RouteMatch Match(std::string_view method, std::string_view raw_path) const;

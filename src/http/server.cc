@@ -1,10 +1,10 @@
 #include "http/server.h"
 
-#include <asio.hpp>
-#include <asio/ssl.hpp>
 #include <spdlog/spdlog.h>
 
 #include <array>
+#include <asio.hpp>
+#include <asio/ssl.hpp>
 #include <atomic>
 #include <mutex>
 #include <thread>
@@ -24,37 +24,59 @@ using SteadyClock = std::chrono::steady_clock;
 
 const char* Reason(int status) {
   switch (status) {
-    case 100: return "Continue";
-    case 200: return "OK";
-    case 201: return "Created";
-    case 204: return "No Content";
-    case 301: return "Moved Permanently";
-    case 302: return "Found";
-    case 304: return "Not Modified";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 408: return "Request Timeout";
-    case 409: return "Conflict";
-    case 413: return "Content Too Large";
-    case 414: return "URI Too Long";
-    case 415: return "Unsupported Media Type";
-    case 422: return "Unprocessable Content";
-    case 429: return "Too Many Requests";
-    case 431: return "Request Header Fields Too Large";
-    case 500: return "Internal Server Error";
-    case 503: return "Service Unavailable";
-    default: return "Status";
+    case 100:
+      return "Continue";
+    case 200:
+      return "OK";
+    case 201:
+      return "Created";
+    case 204:
+      return "No Content";
+    case 301:
+      return "Moved Permanently";
+    case 302:
+      return "Found";
+    case 304:
+      return "Not Modified";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 408:
+      return "Request Timeout";
+    case 409:
+      return "Conflict";
+    case 413:
+      return "Content Too Large";
+    case 414:
+      return "URI Too Long";
+    case 415:
+      return "Unsupported Media Type";
+    case 422:
+      return "Unprocessable Content";
+    case 429:
+      return "Too Many Requests";
+    case 431:
+      return "Request Header Fields Too Large";
+    case 500:
+      return "Internal Server Error";
+    case 503:
+      return "Service Unavailable";
+    default:
+      return "Status";
   }
 }
 
 bool ValidRequestId(std::string_view id) {
   if (id.empty() || id.size() > 128) return false;
-  return std::ranges::all_of(id, [](unsigned char c) {
-    return std::isalnum(c) || c == '-' || c == '_' || c == '.';
-  });
+  return std::ranges::all_of(
+      id, [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '_' || c == '.'; });
 }
 
 std::string Serialize(const Request& request, const Response& response, bool keep_alive) {
@@ -215,12 +237,11 @@ class Connection final : public ConnectionBase,
  private:
   void ReadMore() {
     if (closed_) return;
-    stream_.async_read_some(
-        asio::buffer(buffer_),
-        [self = this->shared_from_this()](const asio::error_code& ec, std::size_t n) {
-          if (ec) return self->Close();
-          self->Feed(self->buffer_.data(), n);
-        });
+    stream_.async_read_some(asio::buffer(buffer_), [self = this->shared_from_this()](
+                                                       const asio::error_code& ec, std::size_t n) {
+      if (ec) return self->Close();
+      self->Feed(self->buffer_.data(), n);
+    });
   }
 
   void Feed(const char* data, std::size_t size) {
@@ -246,12 +267,12 @@ class Connection final : public ConnectionBase,
       ArmTimer(server_.options_.body_timeout);
       if (parser_.wants_continue()) {
         static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-        asio::async_write(stream_, asio::buffer(kContinue.data(), kContinue.size()),
-                          [self = this->shared_from_this()](const asio::error_code& ec,
-                                                            std::size_t) {
-                            if (ec) return self->Close();
-                            self->ReadMore();
-                          });
+        asio::async_write(
+            stream_, asio::buffer(kContinue.data(), kContinue.size()),
+            [self = this->shared_from_this()](const asio::error_code& ec, std::size_t) {
+              if (ec) return self->Close();
+              self->ReadMore();
+            });
         return;
       }
     }
@@ -319,16 +340,15 @@ class Connection final : public ConnectionBase,
   void ArmTimer(std::chrono::milliseconds after) {
     const uint64_t generation = ++timer_generation_;
     timer_.expires_after(after);
-    timer_.async_wait(
-        [self = this->shared_from_this(), generation](const asio::error_code& ec) {
-          if (ec || generation != self->timer_generation_ || self->busy_) return;
-          if (self->parser_.started() && !self->lingering_) {
-            self->RespondToParseError(
-                Error{ErrorCode::kRequestTimeout, "the request was not received in time", {}, {}});
-          } else {
-            self->Close();
-          }
-        });
+    timer_.async_wait([self = this->shared_from_this(), generation](const asio::error_code& ec) {
+      if (ec || generation != self->timer_generation_ || self->busy_) return;
+      if (self->parser_.started() && !self->lingering_) {
+        self->RespondToParseError(
+            Error{ErrorCode::kRequestTimeout, "the request was not received in time", {}, {}});
+      } else {
+        self->Close();
+      }
+    });
   }
 
   // Closing a socket that still has unread request bytes makes the kernel send a reset, which can
@@ -430,8 +450,8 @@ Status Server::Impl::Listen() {
   }
   asio::error_code ec;
   tcp::resolver resolver(io_);
-  auto endpoints = resolver.resolve(options_.host, std::to_string(options_.port),
-                                    tcp::resolver::passive, ec);
+  auto endpoints =
+      resolver.resolve(options_.host, std::to_string(options_.port), tcp::resolver::passive, ec);
   if (ec || endpoints.empty()) {
     return Fail(ErrorCode::kInvalidArgument, "cannot resolve listen address " + options_.host);
   }
@@ -471,27 +491,27 @@ Status Server::Impl::Start() {
 }
 
 void Server::Impl::Accept() {
-  acceptor_.async_accept(asio::make_strand(io_), [this](const asio::error_code& ec,
-                                                        tcp::socket socket) {
-    if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
-    if (!ec) {
-      if (connections_.load() >= options_.max_connections || stopping_) {
-        asio::error_code ignored;
-        socket.close(ignored);
-      } else {
-        ++connections_;
-        if (ssl_) {
-          std::make_shared<Connection<TlsStream>>(*this, TlsStream(std::move(socket), *ssl_))
-              ->Start();
+  acceptor_.async_accept(
+      asio::make_strand(io_), [this](const asio::error_code& ec, tcp::socket socket) {
+        if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
+        if (!ec) {
+          if (connections_.load() >= options_.max_connections || stopping_) {
+            asio::error_code ignored;
+            socket.close(ignored);
+          } else {
+            ++connections_;
+            if (ssl_) {
+              std::make_shared<Connection<TlsStream>>(*this, TlsStream(std::move(socket), *ssl_))
+                  ->Start();
+            } else {
+              std::make_shared<Connection<PlainStream>>(*this, std::move(socket))->Start();
+            }
+          }
         } else {
-          std::make_shared<Connection<PlainStream>>(*this, std::move(socket))->Start();
+          spdlog::warn("event=accept_failed error=\"{}\"", ec.message());
         }
-      }
-    } else {
-      spdlog::warn("event=accept_failed error=\"{}\"", ec.message());
-    }
-    Accept();
-  });
+        Accept();
+      });
 }
 
 void Server::Impl::Stop(std::chrono::milliseconds grace) {

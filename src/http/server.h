@@ -26,15 +26,15 @@ namespace ordo::http {
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
-  uint16_t port = 8080;  // 0 = any free port (see Server::port())
-  std::size_t io_threads = 0;  // 0 = number of cores
-  std::size_t max_request_line = 8 * 1024;  // longer → 414
-  std::size_t max_header_bytes = 16 * 1024;  // request line + headers; more → 431
-  std::size_t max_connections = 10'000;  // more are closed at accept
+  uint16_t port = 8080;                              // 0 = any free port (see Server::port())
+  std::size_t io_threads = 0;                        // 0 = number of cores
+  std::size_t max_request_line = 8 * 1024;           // longer → 414
+  std::size_t max_header_bytes = 16 * 1024;          // request line + headers; more → 431
+  std::size_t max_connections = 10'000;              // more are closed at accept
   std::chrono::milliseconds header_timeout{10'000};  // first byte → end of headers; then 408
-  std::chrono::milliseconds body_timeout{60'000};  // end of headers → end of body; then 408
-  std::chrono::milliseconds idle_timeout{75'000};  // keep-alive connection with no request
-  std::optional<std::string> tls_cert_file;  // both set → HTTPS
+  std::chrono::milliseconds body_timeout{60'000};    // end of headers → end of body; then 408
+  std::chrono::milliseconds idle_timeout{75'000};    // keep-alive connection with no request
+  std::optional<std::string> tls_cert_file;          // both set → HTTPS
   std::optional<std::string> tls_key_file;
 };
 

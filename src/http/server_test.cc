@@ -1,8 +1,8 @@
 #include "http/server.h"
 
-#include <asio.hpp>
 #include <gtest/gtest.h>
 
+#include <asio.hpp>
 #include <future>
 #include <thread>
 
@@ -38,13 +38,14 @@ int StatusOf(const std::string& response) {
 
 class ServerTest : public ::testing::Test {
  protected:
-  void StartWith(Handler handler, std::chrono::milliseconds header_timeout = std::chrono::seconds(10)) {
+  void StartWith(Handler handler,
+                 std::chrono::milliseconds header_timeout = std::chrono::seconds(10)) {
     Dispatcher d;
     d.body_limit = [](const Request&) -> std::size_t { return 16; };
     d.handle = std::move(handler);
     d.render_error = [](const Error& e, const Request&) {
-      Response r = Response::Text(e.code == ErrorCode::kRequestTimeout ? 408
-                                  : e.code == ErrorCode::kPayloadTooLarge  ? 413
+      Response r = Response::Text(e.code == ErrorCode::kRequestTimeout    ? 408
+                                  : e.code == ErrorCode::kPayloadTooLarge ? 413
                                   : e.code == ErrorCode::kHeadersTooLarge ? 431
                                   : e.code == ErrorCode::kUriTooLong      ? 414
                                   : e.code == ErrorCode::kInternal        ? 500
@@ -110,8 +111,8 @@ TEST_F(ServerTest, OversizedBodyGets413BeforeTheBodyIsSent) {
 
 TEST_F(ServerTest, LargeHeadersGet431) {
   StartWith([](RequestPtr, Reply reply) { reply(Response::Text(200, "")); });
-  const std::string r = RoundTrip(
-      server_->port(), "GET / HTTP/1.1\r\nX-A: " + std::string(20000, 'a') + "\r\n\r\n");
+  const std::string r =
+      RoundTrip(server_->port(), "GET / HTTP/1.1\r\nX-A: " + std::string(20000, 'a') + "\r\n\r\n");
   EXPECT_EQ(StatusOf(r), 431);
 }
 
@@ -145,8 +146,9 @@ TEST_F(ServerTest, StopWaitsForARequestInFlight) {
       reply(Response::Text(200, "finished"));
     }).detach();
   });
-  auto answer = std::async(std::launch::async,
-                           [port = server_->port()] { return RoundTrip(port, "GET / HTTP/1.1\r\n\r\n"); });
+  auto answer = std::async(std::launch::async, [port = server_->port()] {
+    return RoundTrip(port, "GET / HTTP/1.1\r\n\r\n");
+  });
   entered.get_future().wait();
   server_->Stop(std::chrono::milliseconds(5000));
   const std::string r = answer.get();

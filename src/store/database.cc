@@ -104,8 +104,8 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& url, std::si
     const std::filesystem::path parent = std::filesystem::path(path).parent_path();
     std::error_code ec;
     if (!parent.empty() && !std::filesystem::is_directory(parent, ec)) {
-      return Fail(ErrorCode::kUnavailable,
-                  "cannot open database " + path + ": folder " + parent.string() + " does not exist");
+      return Fail(ErrorCode::kUnavailable, "cannot open database " + path + ": folder " +
+                                               parent.string() + " does not exist");
     }
     db.reset(new Database(Dialect::kSqlite, url, pool_size));
     connect = "db=\"" + path + "\" timeout=10 shared_cache=false";

@@ -12,8 +12,8 @@ TestDatabase::TestDatabase() {
   folder_ = std::filesystem::temp_directory_path() / ("ordo-test-" + RandomAlphanumeric(12));
   std::filesystem::create_directories(folder_);
   const char* pg = std::getenv("ORDO_TEST_POSTGRES_URL");
-  const std::string url = pg != nullptr && *pg != '\0' ? std::string(pg)
-                                                       : "sqlite:" + (folder_ / "test.db").string();
+  const std::string url =
+      pg != nullptr && *pg != '\0' ? std::string(pg) : "sqlite:" + (folder_ / "test.db").string();
   auto opened = Database::Open(url, 2);
   if (!opened) throw std::runtime_error(opened.error().detail);
   db_ = std::move(*opened);

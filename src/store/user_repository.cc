@@ -100,8 +100,8 @@ Result<UserRecord> UserRepository::Create(UserRecord user, const AuditEvent* aud
     s << "INSERT INTO users (id, username, display_name, email, password_hash, admin, enabled, "
          "created_at, updated_at) VALUES (:id, :u, :d, :e, :p, :a, :en, :c, :up)",
         soci::use(user.id), soci::use(user.username), soci::use(user.display_name),
-        soci::use(user.email), soci::use(user.password_hash), soci::use(admin),
-        soci::use(enabled), soci::use(user.created_at), soci::use(user.updated_at);
+        soci::use(user.email), soci::use(user.password_hash), soci::use(admin), soci::use(enabled),
+        soci::use(user.created_at), soci::use(user.updated_at);
     std::ranges::sort(user.groups);
     if (Status st = ReplaceGroupsOfUser(s, user.id, user.groups); !st) return Fail(st.error());
     if (Status st = Audit(s, audit); !st) return Fail(st.error());
@@ -124,16 +124,17 @@ Result<std::optional<UserRecord>> UserRepository::FindById(const std::string& id
 }
 
 Result<std::vector<UserRecord>> UserRepository::List(int limit, const std::string& after) {
-  return db_.Read<std::vector<UserRecord>>([&](soci::session& s) -> Result<std::vector<UserRecord>> {
-    std::vector<UserRecord> out;
-    soci::rowset<soci::row> rs =
-        (s.prepare << "SELECT " << kUserColumns
-                   << " FROM users WHERE username > :a ORDER BY username LIMIT :l",
-         soci::use(after), soci::use(limit));
-    for (const auto& row : rs) out.push_back(UserFromRow(row));
-    for (auto& u : out) u.groups = GroupsOf(s, u.id);
-    return out;
-  });
+  return db_.Read<std::vector<UserRecord>>(
+      [&](soci::session& s) -> Result<std::vector<UserRecord>> {
+        std::vector<UserRecord> out;
+        soci::rowset<soci::row> rs =
+            (s.prepare << "SELECT " << kUserColumns
+                       << " FROM users WHERE username > :a ORDER BY username LIMIT :l",
+             soci::use(after), soci::use(limit));
+        for (const auto& row : rs) out.push_back(UserFromRow(row));
+        for (auto& u : out) u.groups = GroupsOf(s, u.id);
+        return out;
+      });
 }
 
 Result<UserRecord> UserRepository::Update(const std::string& username, const UserPatch& patch,
@@ -152,8 +153,8 @@ Result<UserRecord> UserRepository::Update(const std::string& username, const Use
     const int enabled = u.enabled ? 1 : 0;
     s << "UPDATE users SET display_name = :d, email = :e, password_hash = :p, admin = :a, "
          "enabled = :en, updated_at = :up WHERE id = :id",
-        soci::use(u.display_name), soci::use(u.email), soci::use(u.password_hash),
-        soci::use(admin), soci::use(enabled), soci::use(u.updated_at), soci::use(u.id);
+        soci::use(u.display_name), soci::use(u.email), soci::use(u.password_hash), soci::use(admin),
+        soci::use(enabled), soci::use(u.updated_at), soci::use(u.id);
     if (patch.groups) {
       if (Status st = ReplaceGroupsOfUser(s, u.id, *patch.groups); !st) return Fail(st.error());
       u.groups = GroupsOf(s, u.id);
@@ -165,13 +166,13 @@ Result<UserRecord> UserRepository::Update(const std::string& username, const Use
 
 Status UserRepository::Delete(const std::string& username, const AuditEvent* audit) {
   return ToStatus(db_.Write<bool>([&](soci::session& s) -> Result<bool> {
-        std::optional<UserRecord> found = SelectUser(s, "username", username);
-        if (!found) return Fail(ErrorCode::kNotFound, "no user '" + username + "'");
-        s << "DELETE FROM group_members WHERE user_id = :id", soci::use(found->id);
-        s << "DELETE FROM users WHERE id = :id", soci::use(found->id);
-        if (Status st = Audit(s, audit); !st) return Fail(st.error());
-        return true;
-      }));
+    std::optional<UserRecord> found = SelectUser(s, "username", username);
+    if (!found) return Fail(ErrorCode::kNotFound, "no user '" + username + "'");
+    s << "DELETE FROM group_members WHERE user_id = :id", soci::use(found->id);
+    s << "DELETE FROM users WHERE id = :id", soci::use(found->id);
+    if (Status st = Audit(s, audit); !st) return Fail(st.error());
+    return true;
+  }));
 }
 
 Result<long long> UserRepository::Count() {
@@ -202,19 +203,18 @@ Result<GroupRecord> UserRepository::CreateGroup(GroupRecord group, const AuditEv
 }
 
 Result<std::optional<GroupRecord>> UserRepository::FindGroup(const std::string& group_id) {
-  return db_.Read<std::optional<GroupRecord>>(
-      [&](soci::session& s) -> Result<std::optional<GroupRecord>> {
-        soci::rowset<soci::row> rs =
-            (s.prepare << "SELECT group_id, name, created_at FROM user_groups WHERE group_id = :g",
-             soci::use(group_id));
-        for (const auto& row : rs) {
-          GroupRecord g{row.get<std::string>(0), row.get<std::string>(1), {},
-                        row.get<long long>(2)};
-          g.members = MembersOf(s, g.group_id);
-          return std::optional<GroupRecord>(std::move(g));
-        }
-        return std::optional<GroupRecord>();
-      });
+  return db_.Read<std::optional<GroupRecord>>([&](soci::session& s)
+                                                  -> Result<std::optional<GroupRecord>> {
+    soci::rowset<soci::row> rs =
+        (s.prepare << "SELECT group_id, name, created_at FROM user_groups WHERE group_id = :g",
+         soci::use(group_id));
+    for (const auto& row : rs) {
+      GroupRecord g{row.get<std::string>(0), row.get<std::string>(1), {}, row.get<long long>(2)};
+      g.members = MembersOf(s, g.group_id);
+      return std::optional<GroupRecord>(std::move(g));
+    }
+    return std::optional<GroupRecord>();
+  });
 }
 
 Result<std::vector<GroupRecord>> UserRepository::ListGroups(int limit, const std::string& after) {
@@ -226,9 +226,8 @@ Result<std::vector<GroupRecord>> UserRepository::ListGroups(int limit, const std
                           "WHERE group_id > :a ORDER BY group_id LIMIT :l",
              soci::use(after), soci::use(limit));
         for (const auto& row : rs) {
-          out.push_back(
-              GroupRecord{row.get<std::string>(0), row.get<std::string>(1), {},
-                          row.get<long long>(2)});
+          out.push_back(GroupRecord{
+              row.get<std::string>(0), row.get<std::string>(1), {}, row.get<long long>(2)});
         }
         for (auto& g : out) g.members = MembersOf(s, g.group_id);
         return out;
@@ -262,15 +261,15 @@ Result<GroupRecord> UserRepository::UpdateGroup(const std::string& group_id,
 
 Status UserRepository::DeleteGroup(const std::string& group_id, const AuditEvent* audit) {
   return ToStatus(db_.Write<bool>([&](soci::session& s) -> Result<bool> {
-        int exists = 0;
-        s << "SELECT COUNT(*) FROM user_groups WHERE group_id = :g", soci::use(group_id),
-            soci::into(exists);
-        if (exists == 0) return Fail(ErrorCode::kNotFound, "no group '" + group_id + "'");
-        s << "DELETE FROM group_members WHERE group_id = :g", soci::use(group_id);
-        s << "DELETE FROM user_groups WHERE group_id = :g", soci::use(group_id);
-        if (Status st = Audit(s, audit); !st) return Fail(st.error());
-        return true;
-      }));
+    int exists = 0;
+    s << "SELECT COUNT(*) FROM user_groups WHERE group_id = :g", soci::use(group_id),
+        soci::into(exists);
+    if (exists == 0) return Fail(ErrorCode::kNotFound, "no group '" + group_id + "'");
+    s << "DELETE FROM group_members WHERE group_id = :g", soci::use(group_id);
+    s << "DELETE FROM user_groups WHERE group_id = :g", soci::use(group_id);
+    if (Status st = Audit(s, audit); !st) return Fail(st.error());
+    return true;
+  }));
 }
 
 }  // namespace ordo::store

@@ -59,11 +59,13 @@ class UserRepository {
   [[nodiscard]] Result<std::optional<UserRecord>> FindById(const std::string& id);
   // Ordered by username; `after` is the last username of the previous page.
   [[nodiscard]] Result<std::vector<UserRecord>> List(int limit, const std::string& after);
-  [[nodiscard]] Result<UserRecord> Update(const std::string& username, const UserPatch& patch, const AuditEvent* audit = nullptr);
+  [[nodiscard]] Result<UserRecord> Update(const std::string& username, const UserPatch& patch,
+                                          const AuditEvent* audit = nullptr);
   [[nodiscard]] Status Delete(const std::string& username, const AuditEvent* audit = nullptr);
   [[nodiscard]] Result<long long> Count();
 
-  [[nodiscard]] Result<GroupRecord> CreateGroup(GroupRecord group, const AuditEvent* audit = nullptr);
+  [[nodiscard]] Result<GroupRecord> CreateGroup(GroupRecord group,
+                                                const AuditEvent* audit = nullptr);
   [[nodiscard]] Result<std::optional<GroupRecord>> FindGroup(const std::string& group_id);
   [[nodiscard]] Result<std::vector<GroupRecord>> ListGroups(int limit, const std::string& after);
   [[nodiscard]] Result<GroupRecord> UpdateGroup(const std::string& group_id,

@@ -54,8 +54,8 @@ class Client {
  private:
   [[nodiscard]] Status FetchToken();
   [[nodiscard]] Result<HttpResult> Perform(const std::string& method, const std::string& path,
-                                           const std::string& body,
-                                           const std::string& content_type, bool basic);
+                                           const std::string& body, const std::string& content_type,
+                                           bool basic);
 
   ClientOptions options_;
   const Clock& clock_;
