@@ -256,3 +256,30 @@ def test_reader_cannot_run_tasks(server, admin):
     r = requests.post(server.url + "/api/v1/process-definitions", auth=basic, timeout=30,
                       data=(TESTDATA / "approval.bpmn").read_bytes(), headers=XML)
     assert r.status_code == 403
+
+
+def test_task_and_variable_input_errors(server, admin):
+    deploy(server, admin, "approval.bpmn")
+    inst = start(server, admin, "approval")
+    task = only_task(server, admin, inst["id"])
+    base = server.url + f"/api/v1/tasks/{task['id']}"
+    cases = [
+        (base + "/claim", {"usr": "typo"}, 400, "unknown field 'usr'"),
+        (base + "/claim", {"user": 7}, 400, None),
+        (base + "/complete", {"variables": "approved"}, 400, "'variables' must be an object"),
+        (base + "/complete", {"variables": {}, "extra": 1}, 400, "unknown field 'extra'"),
+    ]
+    for url, body, status, detail in cases:
+        r = admin.post(url, json=body)
+        assert r.status_code == status, (url, body, r.text)
+        assert r.headers["Content-Type"].startswith("application/problem+json")
+        if detail:
+            assert r.json()["detail"] == detail
+    r = admin.post(base + "/complete", data="not json", headers={"Content-Type": "application/json"})
+    assert r.status_code == 400
+    variables = server.url + f"/api/v1/process-instances/{inst['id']}/variables/x"
+    assert admin.put(variables, data="1", headers={"Content-Type": "text/plain"}).status_code == 415
+    assert admin.put(variables, data="{", headers={"Content-Type": "application/json"}).status_code \
+        == 400
+    # The task is untouched by all of that.
+    assert admin.get(base).json()["assignee"] is None
