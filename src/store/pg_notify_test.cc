@@ -100,8 +100,8 @@ TEST(ChangeFeedTest, PgDeliversOnCommitOnlyAndToEveryListener) {
   const char* url = PostgresUrl();
   if (url == nullptr) GTEST_SKIP() << "needs ORDO_TEST_POSTGRES_URL";
   TestDatabase t;
+  Inbox a, b;  // before the feeds: destroyed after their threads stopped
   PgChangeFeed node_a(url), node_b(url);
-  Inbox a, b;
   node_a.Subscribe("ordo_feed_test", a.Handler());
   node_b.Subscribe("ordo_feed_test", b.Handler());
   ASSERT_TRUE(WaitUntil([&] { return node_a.connected() && node_b.connected(); }, 10s));
@@ -139,8 +139,8 @@ TEST(ChangeFeedTest, PgListenerReconnectsAfterItsConnectionIsKilled) {
   const char* url = PostgresUrl();
   if (url == nullptr) GTEST_SKIP() << "needs ORDO_TEST_POSTGRES_URL";
   TestDatabase t;
+  Inbox in;  // before the feed: destroyed after its thread stopped
   PgChangeFeed feed(url);
-  Inbox in;
   feed.Subscribe("ordo_feed_reconnect", in.Handler());
   ASSERT_TRUE(WaitUntil([&] { return feed.connected(); }, 10s));
   ASSERT_EQ(feed.connections(), 1);

@@ -8,6 +8,8 @@ import sqlite3
 
 import requests
 
+from ordo_server import postgres_url_of, psql
+
 MASTER_KEY_HEX = "6f" * 32  # given to the server as ORDO_MASTER_KEY in the JWT attack tests
 
 
@@ -52,10 +54,14 @@ def _sodium():
 
 def signing_key(data_dir):
     """(kid, raw HS256 key) of the active key, unsealed with MASTER_KEY_HEX."""
-    db = sqlite3.connect(str(data_dir / "ordo.db"))
-    kid, alg, box = db.execute(
-        "SELECT kid, alg, secret_box FROM signing_keys WHERE active = 1").fetchone()
-    db.close()
+    query = "SELECT kid, alg, secret_box FROM signing_keys WHERE active = 1"
+    pg_url = postgres_url_of(data_dir)  # the suite also runs on PostgreSQL (issue 7)
+    if pg_url:
+        kid, alg, box = psql(pg_url, query)[0]
+    else:
+        db = sqlite3.connect(str(data_dir / "ordo.db"))
+        kid, alg, box = db.execute(query).fetchone()
+        db.close()
     assert alg == "HS256"
     raw = b64url_decode(box)
     nonce, cipher = raw[:24], raw[24:]

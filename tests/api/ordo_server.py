@@ -2,6 +2,7 @@
 stderr captured to a file (so tests can scan the log), SIGTERM at the end."""
 
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -20,10 +21,47 @@ def free_port():
         return s.getsockname()[1]
 
 
+# --- PostgreSQL (issue 7) ------------------------------------------------------------------
+# With ORDO_TEST_DATABASE=postgresql, every server that names no --db of its own gets a fresh,
+# empty database of the cluster at ORDO_TEST_POSTGRES_ADMIN_URL (scripts/pg-cluster.sh exec sets
+# it), so the whole suite runs unchanged on PostgreSQL. Tests that read the store directly ask
+# postgres_url_of(data_dir).
+_POSTGRES_URLS = {}
+
+
+def on_postgres():
+    return os.environ.get("ORDO_TEST_DATABASE") == "postgresql"
+
+
+def fresh_postgres_url():
+    admin = os.environ["ORDO_TEST_POSTGRES_ADMIN_URL"]
+    name = "ordo_" + secrets.token_hex(6)
+    subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", admin, "-c",
+                    f"CREATE DATABASE {name}"], check=True, capture_output=True)
+    return admin.rsplit("/", 1)[0] + "/" + name
+
+
+def postgres_url_of(data_dir):
+    """The PostgreSQL URL of the server using data_dir, or None when it runs on SQLite."""
+    return _POSTGRES_URLS.get(str(Path(data_dir)))
+
+
+def psql(url, sql):
+    """Runs sql on url; rows as lists of strings."""
+    out = subprocess.run(["psql", "-X", "-q", "-At", "-F", "\t", "-v", "ON_ERROR_STOP=1", url,
+                          "-c", sql], check=True, capture_output=True, text=True).stdout
+    return [line.split("\t") for line in out.splitlines()]
+# --- end PostgreSQL --------------------------------------------------------------------------
+
+
 class OrdoServer:
     def __init__(self, data_dir, extra_args=(), env=None, port=None):
         self.data_dir = Path(data_dir)
         self.extra_args = list(extra_args)
+        if on_postgres() and not any(a == "--db" or a.startswith("--db=") for a in extra_args):
+            url = _POSTGRES_URLS.get(str(self.data_dir)) or fresh_postgres_url()
+            _POSTGRES_URLS[str(self.data_dir)] = url
+            self.extra_args += ["--db", url]
         self.env = dict(os.environ)
         self.env["ORDO_ADMIN_PASSWORD"] = ADMIN_PASSWORD
         self.env.update(env or {})
