@@ -317,7 +317,7 @@ void Execution::CloseWaitingTask(const Token& token, const std::string& state) {
   if (token.task_id.empty()) return;
   const Element* element = definition_.FindElement(token.element_id);
   bool external = element != nullptr && element->type == ElementType::kExternalTask;
-  // A task created in this very call was never written: drop it instead of closing it.
+  // A task created in this very call is not written yet: it is inserted already closed.
   if (external) {
     auto it = std::find_if(new_external_tasks.begin(), new_external_tasks.end(),
                            [&](const ExternalTaskRecord& t) { return t.id == token.task_id; });
