@@ -324,7 +324,8 @@ void RegisterAuthRoutes(RouteTable& table, AuthModule& m) {
       .scope = std::nullopt,
       .handler = [&m](const Call&) -> Result<http::Response> {
         http::Response r = JsonResponse(200, m.tokens.Jwks());
-        r.Set("Cache-Control", "public, max-age=300");
+        // Short: a rotation's new key must reach other services' caches quickly.
+        r.Set("Cache-Control", "public, max-age=60");
         return r;
       },
       .summary = "Public keys of the EdDSA token signing keys (JWKS)",

@@ -124,8 +124,11 @@ Result<IssuedToken> TokenService::Issue(
   }
   const long long exp_s = UnixSeconds(exp);
   const long long now_s = UnixSeconds(now);
-  if (exp_s <= now_s)
-    return Fail(ErrorCode::kUnauthenticated, "access expired", "invalid-credentials");
+  if (exp_s <= now_s) {
+    // The access expired between the credential check and now: the same denial as any other.
+    return Fail(ErrorCode::kUnauthenticated, "The access key or secret key is not valid.",
+                "invalid-credentials");
+  }
   std::set<std::string> scopes = access.scopes;
   if (requested_scopes) {
     for (const auto& s : *requested_scopes) {
