@@ -184,7 +184,7 @@ Result<DefinitionRecord> Engine::GetDefinition(const std::string& id, bool with_
 }
 
 Status Engine::DeleteDefinition(const std::string& id, bool cascade, const std::string& actor) {
-  return WriteWithRetry([&](EngineTx& tx) -> Status {
+  Status deleted = WriteWithRetry([&](EngineTx& tx) -> Status {
     auto got = tx.FindDefinition(id, /*with_xml=*/false);
     if (!got) return Fail(got.error());
     if (!*got || (*got)->deleted) return NotFound("no such process definition");
@@ -208,6 +208,12 @@ Status Engine::DeleteDefinition(const std::string& id, bool cascade, const std::
     }
     return tx.MarkDefinitionDeleted(id, NowMs());
   });
+  if (deleted) {
+    // Its instances have all ended and never move again: the parsed copy is no longer needed.
+    std::lock_guard lock(cache_mutex_);
+    cache_.erase(id);
+  }
+  return deleted;
 }
 
 // ---- instances ----
