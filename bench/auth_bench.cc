@@ -87,11 +87,13 @@ void BM_BearerCheck(benchmark::State& state) {
     if (!p) state.SkipWithError("refused");
     benchmark::DoNotOptimize(p);
   }
-  state.SetLabel(state.range(0) == 0 ? "HS256" : "EdDSA");
+  // The same token again: its verified signature is remembered, the live-access checks run.
+  state.SetLabel(state.range(0) == 0 ? "HS256, token seen before" : "EdDSA, token seen before");
 }
 BENCHMARK(BM_BearerCheck)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
 
-// The JWS part alone (no table look-up), to see where a Bearer check spends its time.
+// The JWS part alone: what a Bearer check costs for a token seen for the first time (plus the
+// table look-up of BM_BearerCheck).
 void BM_JwsVerifyOnly(benchmark::State& state) {
   Fixture f;
   auto token = f.tokens->Issue(*f.table.Find(f.key), std::nullopt, std::nullopt, false);

@@ -289,6 +289,29 @@ TEST_F(AuthServicesTest, DueKeyRotatesOnIssueAndOldTokensStayValid) {
   EXPECT_TRUE(tokens.VerifyBearer(after->token).has_value());
 }
 
+TEST_F(AuthServicesTest, RememberedTokenStillFollowsRevocationAndExpiry) {
+  auto a = Create("ci");
+  const std::string key = a.record.access_key;
+  auto live = table.Find(key);
+  auto t = tokens.Issue(*live, seconds(120), std::nullopt, false);
+  ASSERT_TRUE(t.has_value());
+  ASSERT_TRUE(tokens.VerifyBearer(t->token).has_value());  // verified and remembered
+  ASSERT_TRUE(tokens.VerifyBearer(t->token).has_value());  // from memory
+  ASSERT_TRUE(accesses.Patch(key, AccessPatch{.enabled = false}, actor).has_value());
+  std::string reason;
+  EXPECT_FALSE(tokens.VerifyBearer(t->token, &reason).has_value());
+  EXPECT_EQ(reason, "access_disabled");
+  ASSERT_TRUE(accesses.Patch(key, AccessPatch{.enabled = true}, actor).has_value());
+  EXPECT_TRUE(tokens.VerifyBearer(t->token).has_value());
+  // Expiry: remembered at most until exp + skew.
+  clock.Advance(seconds(50));
+  ASSERT_TRUE(tokens.VerifyBearer(t->token).has_value());  // still remembered (until T+60)
+  clock.Advance(seconds(120 + 60 - 50));
+  reason.clear();
+  EXPECT_FALSE(tokens.VerifyBearer(t->token, &reason).has_value());
+  EXPECT_EQ(reason, "expired");
+}
+
 // Sessions.
 class SessionServiceTest : public ::testing::Test {
  protected:

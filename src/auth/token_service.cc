@@ -154,7 +154,39 @@ Result<IssuedToken> TokenService::Issue(
   return IssuedToken{std::move(*token), exp_s - now_s, FromUnixSeconds(exp_s), c.scope};
 }
 
+namespace {
+constexpr std::size_t kMaxVerifiedTokens = 10'000;
+constexpr std::size_t kMaxCachedTokenBytes = 1024;
+constexpr seconds kVerifiedTtl{60};
+}  // namespace
+
+std::optional<TokenClaims> TokenService::CachedClaims(std::string_view token) {
+  if (token.size() > kMaxCachedTokenBytes) return std::nullopt;
+  const TimePoint now = clock_.Now();
+  std::lock_guard lock(verified_mu_);
+  auto it = verified_.find(std::string(token));
+  if (it == verified_.end() || now >= it->second.valid_until) return std::nullopt;
+  return it->second.claims;
+}
+
+void TokenService::RememberClaims(std::string_view token, const TokenClaims& claims) {
+  if (token.size() > kMaxCachedTokenBytes) return;
+  // Never beyond the token's own expiry (with the skew the verifier allows).
+  const TimePoint until =
+      std::min(clock_.Now() + kVerifiedTtl, FromUnixSeconds(claims.exp) + config_.jwt.clock_skew);
+  std::lock_guard lock(verified_mu_);
+  std::string key(token);
+  if (verified_.contains(key)) return;
+  while (verified_.size() >= kMaxVerifiedTokens && !verified_order_.empty()) {
+    verified_.erase(verified_order_.front());
+    verified_order_.pop_front();
+  }
+  verified_order_.push_back(key);
+  verified_.emplace(std::move(key), VerifiedToken{claims, until});
+}
+
 Result<Principal> TokenService::VerifyBearer(std::string_view token, std::string* reason) {
+  if (auto cached = CachedClaims(token)) return PrincipalOf(*cached, reason);
   auto claims = codec_.Verify(token);
   if (!claims && claims.error() == JwtError::kUnknownKid) {
     // Perhaps another node rotated: reload, at most every 5 s (a flood of made-up kids must not
@@ -170,6 +202,12 @@ Result<Principal> TokenService::VerifyBearer(std::string_view token, std::string
     if (reason) *reason = std::string(JwtErrorName(claims.error()));
     return Fail(InvalidToken());
   }
+  RememberClaims(token, *claims);
+  return PrincipalOf(*claims, reason);
+}
+
+Result<Principal> TokenService::PrincipalOf(const TokenClaims& c, std::string* reason) const {
+  const TokenClaims* claims = &c;
   auto live = accesses_.Find(claims->sub);
   if (!live) {
     if (reason) *reason = "access_gone";

@@ -8,6 +8,10 @@
 // kills earlier tokens); the caller's scopes are the token's scopes intersected with the
 // access's current ones (a narrowed right bites at once, as 403).
 //
+// Verified signatures are remembered for up to a minute (bounded; tokens up to 1 KiB), so that a
+// client sending the same token again skips the JWS work; the live-access checks (generation,
+// enabled, expiry, scopes) run on every request all the same, so revocation is not delayed.
+//
 // Keys stay current on a long-running, multi-node server without a thread of their own: issuing
 // a token checks at most once a minute whether the active key is due for rotation, and a token
 // with an unknown `kid` (signed by another node's newer key) reloads the keys at most every 5 s.
@@ -16,10 +20,12 @@
 
 #include <atomic>
 #include <chrono>
+#include <deque>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "auth/jwt.h"
@@ -87,6 +93,19 @@ class TokenService {
   const TokenConfig config_;
   KeyRing ring_;
   JwtCodec codec_;
+  // Tokens whose signature and claims were verified, with the time until which that stands.
+  struct VerifiedToken {
+    TokenClaims claims;
+    TimePoint valid_until;
+  };
+  std::optional<TokenClaims> CachedClaims(std::string_view token);
+  // The live-access half of the Bearer check.
+  Result<Principal> PrincipalOf(const TokenClaims& claims, std::string* reason) const;
+  void RememberClaims(std::string_view token, const TokenClaims& claims);
+  std::mutex verified_mu_;
+  std::unordered_map<std::string, VerifiedToken> verified_;
+  std::deque<std::string> verified_order_;  // insertion order, for the bound
+
   std::mutex maintenance_mu_;  // one rotation or reload at a time
   std::atomic<long long> last_rotation_check_ms_{0};
   std::atomic<long long> last_reload_ms_{0};
