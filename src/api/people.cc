@@ -76,6 +76,59 @@ Result<std::optional<std::string>> HashIfGiven(const std::optional<std::string>&
   return std::optional<std::string>(std::move(*hash));
 }
 
+// The fields of a user body, read and checked once for both create and patch.
+struct UserFields {
+  std::optional<std::string> username, password, display_name, email;
+  std::optional<std::vector<std::string>> groups;
+  std::optional<bool> admin, enabled;
+};
+
+Result<UserFields> ReadUserFields(const nlohmann::json& body, bool creating) {
+  if (auto st = creating ? RejectUnknownFields(body, {"username", "displayName", "email", "groups",
+                                                      "admin", "enabled", "password"})
+                         : RejectUnknownFields(body, {"displayName", "email", "groups", "admin",
+                                                      "enabled", "password"});
+      !st) {
+    return Fail(st.error());
+  }
+  UserFields f;
+  if (creating) {
+    for (const char* required : {"username", "password"}) {
+      auto v = RequiredString(body, required);
+      if (!v) return Fail(v.error());
+      (required == std::string_view("username") ? f.username : f.password) = std::move(*v);
+    }
+    if (!IsValidUsername(*f.username)) {
+      return Fail(ErrorCode::kInvalidArgument,
+                  "'username' must be 1 to 64 of letters, digits and . _ @ -");
+    }
+  } else {
+    auto password = OptionalString(body, "password");
+    if (!password) return Fail(password.error());
+    f.password = std::move(*password);
+  }
+  auto display = OptionalString(body, "displayName");
+  if (!display) return Fail(display.error());
+  auto email = OptionalString(body, "email");
+  if (!email) return Fail(email.error());
+  auto groups = OptionalStringList(body, "groups");
+  if (!groups) return Fail(groups.error());
+  auto admin = OptionalBool(body, "admin");
+  if (!admin) return Fail(admin.error());
+  auto enabled = OptionalBool(body, "enabled");
+  if (!enabled) return Fail(enabled.error());
+  f.display_name = std::move(*display);
+  f.email = std::move(*email);
+  f.groups = std::move(*groups);
+  f.admin = *admin;
+  f.enabled = *enabled;
+  for (auto st : {CheckPassword(f.password), CheckText(f.display_name, "displayName"),
+                  CheckText(f.email, "email")}) {
+    if (!st) return Fail(st.error());
+  }
+  return f;
+}
+
 void AddUserRoutes(RouteTable& table, const PeopleDeps& deps) {
   store::UserRepository& users = deps.users;
 
@@ -87,80 +140,49 @@ void AddUserRoutes(RouteTable& table, const PeopleDeps& deps) {
                     if (!page) return Fail(page.error());
                     auto rows = users.List(page->limit + 1, page->after);
                     if (!rows) return Fail(rows.error());
-                    nlohmann::json items = nlohmann::json::array();
-                    std::optional<std::string> last;
-                    for (int i = 0; i < static_cast<int>(rows->size()) && i < page->limit; ++i) {
-                      items.push_back(UserJson((*rows)[i]));
-                    }
-                    if (static_cast<int>(rows->size()) > page->limit)
-                      last = (*rows)[page->limit - 1].username;
-                    return JsonResponse(200, ListBody(std::move(items), last));
+                    return JsonResponse(200, PagedListBody(*rows, page->limit, UserJson,
+                                                           &store::UserRecord::username));
                   },
                   .summary = "List users"});
 
-  table.Add(Route{
-      .method = "POST",
-      .path = "/api/v1/users",
-      .scope = kScopeAdmin,
-      .async_handler =
-          [deps](const Call& call, http::RequestPtr,
-                 std::function<void(Result<http::Response>)> done) {
-            auto body = ParseJsonBody(call.request);
-            if (!body) return done(Fail(body.error()));
-            if (auto st = RejectUnknownFields(*body, {"username", "displayName", "email", "groups",
-                                                      "admin", "enabled", "password"});
-                !st) {
-              return done(Fail(st.error()));
-            }
-            auto username = RequiredString(*body, "username");
-            auto password = RequiredString(*body, "password");
-            auto display = OptionalString(*body, "displayName");
-            auto email = OptionalString(*body, "email");
-            auto groups = OptionalStringList(*body, "groups");
-            auto admin = OptionalBool(*body, "admin");
-            auto enabled = OptionalBool(*body, "enabled");
-            for (const Error* e :
-                 {username ? nullptr : &username.error(), password ? nullptr : &password.error(),
-                  display ? nullptr : &display.error(), email ? nullptr : &email.error(),
-                  groups ? nullptr : &groups.error(), admin ? nullptr : &admin.error(),
-                  enabled ? nullptr : &enabled.error()}) {
-              if (e != nullptr) return done(Fail(*e));
-            }
-            if (!IsValidUsername(*username)) {
-              return done(Fail(ErrorCode::kInvalidArgument,
-                               "'username' must be 1 to 64 of letters, digits and . _ @ -"));
-            }
-            for (auto st : {CheckPassword(*password), CheckText(*display, "displayName"),
-                            CheckText(*email, "email")}) {
-              if (!st) return done(Fail(st.error()));
-            }
-            store::UserRecord user;
-            user.id = NewId();
-            user.username = *username;
-            user.display_name = display->value_or("");
-            user.email = email->value_or("");
-            user.groups = groups->value_or(std::vector<std::string>{});
-            user.admin = admin->value_or(false);
-            user.enabled = enabled->value_or(true);
-            user.created_at = user.updated_at = store::NowMillis();
-            store::AuditEvent event = ChangeEvent(call, "user.created", user.username);
-            OnSlowPool(
-                deps.slow_pool,
-                [deps, user = std::move(user), pw = std::move(*password),
-                 event]() mutable -> Result<http::Response> {
-                  auto hash = auth::HashPassword(pw, deps.hash_params);
-                  std::fill(pw.begin(), pw.end(), '\0');
-                  if (!hash) return Fail(hash.error());
-                  user.password_hash = std::move(*hash);
-                  auto created = deps.users.Create(std::move(user), &event);
-                  if (!created) return Fail(created.error());
-                  http::Response r = JsonResponse(201, UserJson(*created));
-                  r.Set("Location", "/api/v1/users/" + http::PercentEncode(created->username));
-                  return r;
-                },
-                done);
-          },
-      .summary = "Create a user"});
+  table.Add(Route{.method = "POST",
+                  .path = "/api/v1/users",
+                  .scope = kScopeAdmin,
+                  .async_handler =
+                      [deps](const Call& call, http::RequestPtr,
+                             std::function<void(Result<http::Response>)> done) {
+                        auto body = ParseJsonBody(call.request);
+                        if (!body) return done(Fail(body.error()));
+                        auto fields = ReadUserFields(*body, /*creating=*/true);
+                        if (!fields) return done(Fail(fields.error()));
+                        store::UserRecord user;
+                        user.id = NewId();
+                        user.username = *fields->username;
+                        user.display_name = fields->display_name.value_or("");
+                        user.email = fields->email.value_or("");
+                        user.groups = fields->groups.value_or(std::vector<std::string>{});
+                        user.admin = fields->admin.value_or(false);
+                        user.enabled = fields->enabled.value_or(true);
+                        user.created_at = user.updated_at = store::NowMillis();
+                        store::AuditEvent event = ChangeEvent(call, "user.created", user.username);
+                        OnSlowPool(
+                            deps.slow_pool,
+                            [deps, user = std::move(user), pw = std::move(*fields->password),
+                             event]() mutable -> Result<http::Response> {
+                              auto hash = auth::HashPassword(pw, deps.hash_params);
+                              std::fill(pw.begin(), pw.end(), '\0');
+                              if (!hash) return Fail(hash.error());
+                              user.password_hash = std::move(*hash);
+                              auto created = deps.users.Create(std::move(user), &event);
+                              if (!created) return Fail(created.error());
+                              http::Response r = JsonResponse(201, UserJson(*created));
+                              r.Set("Location",
+                                    "/api/v1/users/" + http::PercentEncode(created->username));
+                              return r;
+                            },
+                            done);
+                      },
+                  .summary = "Create a user"});
 
   table.Add(Route{.method = "GET",
                   .path = "/api/v1/users/{username}",
@@ -174,60 +196,42 @@ void AddUserRoutes(RouteTable& table, const PeopleDeps& deps) {
                   },
                   .summary = "Get a user"});
 
-  table.Add(Route{
-      .method = "PATCH",
-      .path = "/api/v1/users/{username}",
-      .scope = kScopeAdmin,
-      .async_handler =
-          [deps](const Call& call, http::RequestPtr,
-                 std::function<void(Result<http::Response>)> done) {
-            auto body = ParseJsonBody(call.request);
-            if (!body) return done(Fail(body.error()));
-            if (auto st = RejectUnknownFields(
-                    *body, {"displayName", "email", "groups", "admin", "enabled", "password"});
-                !st) {
-              return done(Fail(st.error()));
-            }
-            auto password = OptionalString(*body, "password");
-            auto display = OptionalString(*body, "displayName");
-            auto email = OptionalString(*body, "email");
-            auto groups = OptionalStringList(*body, "groups");
-            auto admin = OptionalBool(*body, "admin");
-            auto enabled = OptionalBool(*body, "enabled");
-            for (const Error* e :
-                 {password ? nullptr : &password.error(), display ? nullptr : &display.error(),
-                  email ? nullptr : &email.error(), groups ? nullptr : &groups.error(),
-                  admin ? nullptr : &admin.error(), enabled ? nullptr : &enabled.error()}) {
-              if (e != nullptr) return done(Fail(*e));
-            }
-            for (auto st : {CheckPassword(*password), CheckText(*display, "displayName"),
-                            CheckText(*email, "email")}) {
-              if (!st) return done(Fail(st.error()));
-            }
-            store::UserPatch patch;
-            patch.display_name = *display;
-            patch.email = *email;
-            patch.groups = *groups;
-            patch.admin = *admin;
-            patch.enabled = *enabled;
-            const std::string username(call.request.Param("username"));
-            store::AuditEvent event = ChangeEvent(
-                call, password->has_value() ? "user.password_changed" : "user.updated", username);
-            // Hashing is slow: only a patch with a password goes to the pool.
-            auto apply = [deps, username, patch, pw = std::move(*password),
-                          event]() mutable -> Result<http::Response> {
-              auto hash = HashIfGiven(pw, deps.hash_params);
-              if (pw) std::fill(pw->begin(), pw->end(), '\0');
-              if (!hash) return Fail(hash.error());
-              patch.password_hash = std::move(*hash);
-              auto updated = deps.users.Update(username, patch, &event);
-              if (!updated) return Fail(updated.error());
-              return JsonResponse(200, UserJson(*updated));
-            };
-            if (!patch.password_hash && !body->contains("password")) return done(apply());
-            OnSlowPool(deps.slow_pool, std::move(apply), done);
-          },
-      .summary = "Change a user"});
+  table.Add(Route{.method = "PATCH",
+                  .path = "/api/v1/users/{username}",
+                  .scope = kScopeAdmin,
+                  .async_handler =
+                      [deps](const Call& call, http::RequestPtr,
+                             std::function<void(Result<http::Response>)> done) {
+                        auto body = ParseJsonBody(call.request);
+                        if (!body) return done(Fail(body.error()));
+                        auto fields = ReadUserFields(*body, /*creating=*/false);
+                        if (!fields) return done(Fail(fields.error()));
+                        store::UserPatch patch;
+                        patch.display_name = fields->display_name;
+                        patch.email = fields->email;
+                        patch.groups = fields->groups;
+                        patch.admin = fields->admin;
+                        patch.enabled = fields->enabled;
+                        const std::string username(call.request.Param("username"));
+                        store::AuditEvent event = ChangeEvent(
+                            call, fields->password ? "user.password_changed" : "user.updated",
+                            username);
+                        // Hashing is slow: only a patch with a password goes to the pool.
+                        const bool hashes = fields->password.has_value();
+                        auto apply = [deps, username, patch, pw = std::move(fields->password),
+                                      event]() mutable -> Result<http::Response> {
+                          auto hash = HashIfGiven(pw, deps.hash_params);
+                          if (pw) std::fill(pw->begin(), pw->end(), '\0');
+                          if (!hash) return Fail(hash.error());
+                          patch.password_hash = std::move(*hash);
+                          auto updated = deps.users.Update(username, patch, &event);
+                          if (!updated) return Fail(updated.error());
+                          return JsonResponse(200, UserJson(*updated));
+                        };
+                        if (!hashes) return done(apply());
+                        OnSlowPool(deps.slow_pool, std::move(apply), done);
+                      },
+                  .summary = "Change a user"});
 
   table.Add(Route{.method = "DELETE",
                   .path = "/api/v1/users/{username}",
@@ -253,14 +257,8 @@ void AddGroupRoutes(RouteTable& table, store::UserRepository& users) {
                     if (!page) return Fail(page.error());
                     auto rows = users.ListGroups(page->limit + 1, page->after);
                     if (!rows) return Fail(rows.error());
-                    nlohmann::json items = nlohmann::json::array();
-                    std::optional<std::string> last;
-                    for (int i = 0; i < static_cast<int>(rows->size()) && i < page->limit; ++i) {
-                      items.push_back(GroupJson((*rows)[i]));
-                    }
-                    if (static_cast<int>(rows->size()) > page->limit)
-                      last = (*rows)[page->limit - 1].group_id;
-                    return JsonResponse(200, ListBody(std::move(items), last));
+                    return JsonResponse(200, PagedListBody(*rows, page->limit, GroupJson,
+                                                           &store::GroupRecord::group_id));
                   },
                   .summary = "List groups"});
 

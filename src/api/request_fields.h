@@ -2,6 +2,8 @@
 // Reading request JSON and queries with exact 400 errors naming the field ("'name' must be a
 // string"), so that every resource rejects bad input the same way.
 
+#include <algorithm>
+#include <functional>
 #include <initializer_list>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -40,6 +42,18 @@ struct Page {
 std::string EncodeCursor(std::string_view key);
 // {"items": items, "nextCursor": cursor of `last_key` or null}.
 nlohmann::json ListBody(nlohmann::json items, const std::optional<std::string>& last_key);
+
+// The list body for `rows` fetched with LIMIT page.limit + 1: at most `limit` items, and a
+// cursor (the sort key `key` of the last item shown) only when the extra row proved there is more.
+template <typename Row, typename ToJson, typename Key>
+nlohmann::json PagedListBody(const std::vector<Row>& rows, int limit, ToJson to_json, Key key) {
+  nlohmann::json items = nlohmann::json::array();
+  const std::size_t shown = std::min(rows.size(), static_cast<std::size_t>(limit));
+  for (std::size_t i = 0; i < shown; ++i) items.push_back(to_json(rows[i]));
+  std::optional<std::string> last;
+  if (rows.size() > shown && shown > 0) last = std::invoke(key, rows[shown - 1]);
+  return ListBody(std::move(items), last);
+}
 
 // Query flag: "true"/"false"; absent → `fallback`; anything else → 400.
 [[nodiscard]] Result<bool> QueryBool(const http::Request& request, std::string_view name,

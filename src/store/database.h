@@ -42,18 +42,7 @@ class Database {
   // database message go to the log, never into the Error detail.
   template <typename T>
   [[nodiscard]] Result<T> Read(const std::function<Result<T>(soci::session&)>& fn) {
-    Result<T> out = Fail(ErrorCode::kInternal, "not run");
-    bool returned = false;  // fn returned (did not throw, was not skipped)
-    Status st = Run(false, [&](soci::session& s) -> Status {
-      out = fn(s);
-      returned = true;
-      if (!out) return Fail(out.error());
-      return {};
-    });
-    // The database's error wins when fn never returned (connection lost: kUnavailable, not a
-    // 500 "not run"). (issue 7)
-    if (!st && (out || !returned)) return Fail(st.error());
-    return out;
+    return RunTyped<T>(false, fn);
   }
 
   // Runs `fn` in one transaction: committed when `fn` returns a value, rolled back when it
@@ -61,18 +50,7 @@ class Database {
   // lock up front) so that two writers never dead-lock on a lock upgrade.
   template <typename T>
   [[nodiscard]] Result<T> Write(const std::function<Result<T>(soci::session&)>& fn) {
-    Result<T> out = Fail(ErrorCode::kInternal, "not run");
-    bool returned = false;  // fn returned (did not throw, was not skipped)
-    Status st = Run(true, [&](soci::session& s) -> Status {
-      out = fn(s);
-      returned = true;
-      if (!out) return Fail(out.error());
-      return {};
-    });
-    // The database's error wins when fn never returned (connection lost: kUnavailable, not a
-    // 500 "not run"). (issue 7)
-    if (!st && (out || !returned)) return Fail(st.error());
-    return out;
+    return RunTyped<T>(true, fn);
   }
 
   // True when a trivial query answers; used by /readyz.
@@ -81,6 +59,22 @@ class Database {
  private:
   Database(Dialect dialect, std::string display_name, std::size_t pool_size);
   Status Run(bool transaction, const std::function<Status(soci::session&)>& fn);
+
+  template <typename T>
+  Result<T> RunTyped(bool transaction, const std::function<Result<T>(soci::session&)>& fn) {
+    Result<T> out = Fail(ErrorCode::kInternal, "not run");
+    bool returned = false;  // fn returned (did not throw, was not skipped)
+    Status st = Run(transaction, [&](soci::session& s) -> Status {
+      out = fn(s);
+      returned = true;
+      if (!out) return Fail(out.error());
+      return {};
+    });
+    // The database's error wins when fn never returned (connection lost: kUnavailable, not a
+    // 500 "not run").
+    if (!st && (out || !returned)) return Fail(st.error());
+    return out;
+  }
   // Reopens a PostgreSQL session whose connection is broken; never throws. (issue 7)
   void HealSession(soci::session& s);
 
