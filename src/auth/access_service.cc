@@ -372,6 +372,16 @@ void AccessService::Stop() {
   (void)PollOnce();  // last-used times noted since the last round
 }
 
+LiveAccessTable::Ptr AccessService::LoadOne(const std::string& access_key) {
+  std::lock_guard lock(change_mu_);
+  if (auto live = table_.Find(access_key)) return live;
+  auto found = db_.Read<std::optional<store::AccessRecord>>(
+      [&](soci::session& s) { return store::FindAccessByKey(s, access_key); });
+  if (!found || !*found) return nullptr;
+  table_.Upsert(ToLive(**found));
+  return table_.Find(access_key);
+}
+
 void AccessService::RequestRefresh() {
   {
     std::lock_guard lock(run_mu_);

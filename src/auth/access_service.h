@@ -96,6 +96,10 @@ class AccessService {
   // Issue 7: makes the background thread poll now instead of at its next tick (called when the
   // ChangeFeed reports another node's access change). Never blocks.
   void RequestRefresh();
+  // Issue 7: reads one access the table does not know (created on another node moments ago,
+  // its notification not yet here) from the store and publishes it; null when the store has
+  // none either. Under the change lock, so a reload cannot be overtaken by a stale entry.
+  LiveAccessTable::Ptr LoadOne(const std::string& access_key);
 
   static LiveAccess ToLive(const store::AccessRecord& r);
 

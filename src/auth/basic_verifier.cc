@@ -110,6 +110,7 @@ void BasicVerifier::Decide(const std::string& access_key, const SecretString& se
                            const std::string& address, const Done& done) {
   // Read the table now, not at submit time: a change committed while queued must count.
   auto live = accesses_.Find(access_key);
+  if (!live && load_missing_) live = load_missing_(access_key);  // issue 7
   TimePoint now = clock_.Now();
   BasicOutcome outcome = BasicOutcome::kWrongSecret;
   bool previous = false;

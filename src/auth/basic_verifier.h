@@ -69,6 +69,12 @@ class BasicVerifier {
   // hash-pool thread otherwise. `address` is the client's address for the per-address count.
   void Verify(std::string access_key, SecretString secret, std::string address, Done done);
 
+  // Issue 7 (several nodes): called on the pool for a well-formed key missing from the table,
+  // which may have been created on another node a few milliseconds ago; returns its entry
+  // (published to the table) or null. Set once before the first Verify.
+  using MissLoader = std::function<LiveAccessTable::Ptr(const std::string& access_key)>;
+  void SetMissLoader(MissLoader loader) { load_missing_ = std::move(loader); }
+
  private:
   // Runs on the pool.
   void Decide(const std::string& access_key, const SecretString& secret, const std::string& address,
@@ -80,6 +86,7 @@ class BasicVerifier {
   Throttle& throttle_;
   WorkerPool& pool_;
   const HashParams hash_params_;
+  MissLoader load_missing_;  // issue 7, optional
 };
 
 }  // namespace ordo::auth
