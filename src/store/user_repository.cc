@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "store/session_repository.h"
+
 namespace ordo::store {
 namespace {
 
@@ -159,6 +161,10 @@ Result<UserRecord> UserRepository::Update(const std::string& username, const Use
       if (Status st = ReplaceGroupsOfUser(s, u.id, *patch.groups); !st) return Fail(st.error());
       u.groups = GroupsOf(s, u.id);
     }
+    // A new password or a disabled account ends every session of the person at once.
+    if (patch.password_hash || (patch.enabled && !*patch.enabled)) {
+      if (Status st = DeleteUserSessions(s, u.id); !st) return Fail(st.error());
+    }
     if (Status st = Audit(s, audit); !st) return Fail(st.error());
     return u;
   });
@@ -168,6 +174,7 @@ Status UserRepository::Delete(const std::string& username, const AuditEvent* aud
   return ToStatus(db_.Write<bool>([&](soci::session& s) -> Result<bool> {
     std::optional<UserRecord> found = SelectUser(s, "username", username);
     if (!found) return Fail(ErrorCode::kNotFound, "no user '" + username + "'");
+    if (Status st = DeleteUserSessions(s, found->id); !st) return Fail(st.error());
     s << "DELETE FROM group_members WHERE user_id = :id", soci::use(found->id);
     s << "DELETE FROM users WHERE id = :id", soci::use(found->id);
     if (Status st = Audit(s, audit); !st) return Fail(st.error());

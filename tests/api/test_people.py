@@ -113,3 +113,17 @@ def test_user_and_group_changes_are_audited(server, admin):
     assert mine == [("user.deleted", "frank"), ("group.deleted", "audited"), ("group.created", "audited"),
                     ("user.password_changed", "frank"), ("user.created", "frank")]
     assert all("87654321" not in str(e) and "12345678" not in str(e) for e in events)
+
+
+def test_password_change_and_disable_end_sessions(server, admin):
+    u = server.url + "/api/v1/users"
+    assert admin.post(u, json={"username": "gina", "password": "first-password"}).status_code == 201
+    gina = server.login("gina", "first-password")
+    assert gina.get(server.url + "/api/v1/me").status_code == 200
+    assert admin.patch(u + "/gina", json={"password": "second-password"}).status_code == 200
+    assert gina.get(server.url + "/api/v1/me").status_code == 401
+    gina = server.login("gina", "second-password")
+    assert admin.patch(u + "/gina", json={"enabled": False}).status_code == 200
+    assert gina.get(server.url + "/api/v1/me").status_code == 401
+    r = server.request("POST", "/api/auth/login", json={"username": "gina", "password": "second-password"})
+    assert r.status_code == 401
