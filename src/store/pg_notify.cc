@@ -199,6 +199,7 @@ void PgChangeFeed::Run() {
           break;
         }
         listening.insert(channel);
+        spdlog::info("event=change_feed_listening channel={}", channel);
       }
       if (!healthy) break;
       if (first_round) {
@@ -207,7 +208,7 @@ void PgChangeFeed::Run() {
         first_round = false;
         connected_ = true;
         ++connections_;
-        spdlog::info("event=change_feed_listening channels={}", listening.size());
+        spdlog::info("event=change_feed_connected channels={}", listening.size());
         std::vector<Handler> all;
         {
           std::lock_guard lock(mu_);
