@@ -350,6 +350,16 @@ def test_kill_9_amid_completions_loses_no_answered_completion(tmp_path, db_url, 
                             headers=tokens[b.url], timeout=30).json()
         if inst["state"] != "completed":
             lost.append(task_id)
+    # Nothing half-done either: every instance is completed with no open task, or still waits
+    # with its one task open (the completions cut off by the kill).
+    for task_id, instance_id in task_of.items():
+        inst = requests.get(f"{b.url}/api/v1/process-instances/{instance_id}",
+                            headers=tokens[b.url], timeout=30).json()
+        still_open = open_tasks(b, tokens[b.url], instance_id)
+        if inst["state"] == "completed":
+            assert still_open == [], inst
+        else:
+            assert inst["state"] == "active" and [t["id"] for t in still_open] == [task_id], inst
     report(f"kill -9 test: {len(ids)} completions sent to C, {killed_after} answered 204 when "
            f"SIGKILL was sent, {len(answered_204)} answered 204 in all, lost: {len(lost)}; "
            f"B failures during the test: {len(b_failures)}")
