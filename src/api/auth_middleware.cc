@@ -177,9 +177,11 @@ Result<std::shared_ptr<AuthModule>> CreateAuthModule(store::Database& db,
   }
   m->accesses.Start(m->options.poll_interval);
   // Issue 7: a Basic check for a key created on another node moments ago reads it from the
-  // store instead of failing until the notification arrives.
-  m->verifier.SetMissLoader(
-      [module = m.get()](const std::string& key) { return module->accesses.LoadOne(key); });
+  // store instead of failing until the notification arrives. Only PostgreSQL has other nodes.
+  if (db.dialect() == store::Dialect::kPostgres) {
+    m->verifier.SetMissLoader(
+        [module = m.get()](const std::string& key) { return module->accesses.LoadOne(key); });
+  }
   // Issue 7: refresh the live-access table as soon as any node commits an access change.
   if (m->options.change_feed != nullptr) {
     auto refresh = [weak = std::weak_ptr<AuthModule>(m)](const std::string&) {
