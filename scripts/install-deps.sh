@@ -11,7 +11,8 @@ packages=(
   libtomlplusplus-dev libcurl4-openssl-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev python3 python3-pytest python3-requests python3-jwt
-  chromium fonts-dejavu-core openssl postgresql wrk hyperfine clang-format clang-tidy sqlite3
+  chromium fonts-dejavu-core openssl postgresql nginx-light wrk hyperfine clang-format clang-tidy-16
+  sqlite3
 )
 # Node.js and npm only when the machine has none (a newer one may already be installed).
 command -v node >/dev/null || packages+=(nodejs)
