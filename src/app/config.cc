@@ -1,5 +1,6 @@
 #include "app/config.h"
 
+#include <arpa/inet.h>
 #include <toml++/toml.h>
 
 #include <CLI/CLI.hpp>
@@ -7,6 +8,7 @@
 #include <cstdlib>
 #include <functional>
 #include <map>
+#include <sstream>
 
 namespace ordo::app {
 namespace {
@@ -40,6 +42,26 @@ std::function<Status(const std::string&)> Number(T* out, const char* name, T min
 std::function<Status(const std::string&)> Text(std::string* out) {
   return [out](const std::string& v) -> Status {
     *out = v;
+    return {};
+  };
+}
+
+std::function<Status(const std::string&)> AddressList(std::vector<std::string>* out) {
+  return [out](const std::string& v) -> Status {
+    out->clear();
+    std::stringstream in(v);
+    std::string item;
+    while (std::getline(in, item, ',')) {
+      item.erase(0, item.find_first_not_of(' '));
+      item.erase(item.find_last_not_of(' ') + 1);
+      if (item.empty()) continue;
+      in6_addr buf{};
+      if (inet_pton(AF_INET, item.c_str(), &buf) != 1 &&
+          inet_pton(AF_INET6, item.c_str(), &buf) != 1) {
+        return Bad("--trusted-proxies takes IP addresses, got '" + item + "'");
+      }
+      out->push_back(item);
+    }
     return {};
   };
 }
@@ -115,6 +137,9 @@ Result<Config> LoadConfig(const std::vector<std::string>& args) {
        Number<std::size_t>(&c.db_pool, "--db-pool", 1, 256)},
       {"--max-body", "ORDO_MAX_BODY", "max_body", "request body limit in bytes",
        Number<std::size_t>(&c.max_body, "--max-body", 1024, std::size_t{1} << 30)},
+      {"--trusted-proxies", "ORDO_TRUSTED_PROXIES", "trusted_proxies",
+       "comma-separated proxy addresses whose X-Forwarded-For is believed",
+       AddressList(&c.trusted_proxies)},
       {"--max-connections", "ORDO_MAX_CONNECTIONS", "max_connections", "open connection cap",
        Number<std::size_t>(&c.max_connections, "--max-connections", 1, 1'000'000)},
       {"--argon2-t", "ORDO_ARGON2_T", "argon2_t", "argon2id passes (default 2)",

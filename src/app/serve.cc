@@ -68,6 +68,7 @@ int RunServe(const std::vector<std::string>& args) {
   options.port = config->port;
   options.io_threads = config->io_threads;
   options.max_connections = config->max_connections;
+  options.trusted_proxies = config->trusted_proxies;
   options.tls_cert_file = config->tls_cert;
   options.tls_key_file = config->tls_key;
   http::Server server(options, Deferred(resolved));

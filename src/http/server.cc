@@ -107,6 +107,30 @@ std::string Serialize(const Request& request, const Response& response, bool kee
 
 }  // namespace
 
+std::string ClientAddress(const std::string& peer, std::string_view forwarded_for,
+                          const std::vector<std::string>& trusted_proxies) {
+  auto trusted = [&](std::string_view a) {
+    return std::ranges::find(trusted_proxies, a) != trusted_proxies.end();
+  };
+  if (!trusted(peer)) return peer;  // anyone else could write any header
+  std::string address = peer;
+  // Walk from the nearest hop outwards; stop at the first address no trusted proxy vouches for.
+  while (!forwarded_for.empty()) {
+    const std::size_t comma = forwarded_for.rfind(',');
+    std::string_view hop =
+        comma == std::string_view::npos ? forwarded_for : forwarded_for.substr(comma + 1);
+    forwarded_for = comma == std::string_view::npos ? "" : forwarded_for.substr(0, comma);
+    while (!hop.empty() && hop.front() == ' ') hop.remove_prefix(1);
+    while (!hop.empty() && hop.back() == ' ') hop.remove_suffix(1);
+    asio::error_code ec;
+    const auto parsed = asio::ip::make_address(std::string(hop), ec);
+    if (ec) break;  // garbage: keep the last address we could trust
+    address = parsed.to_string();
+    if (!trusted(address)) break;
+  }
+  return address;
+}
+
 class ConnectionBase {
  public:
   virtual ~ConnectionBase() = default;
@@ -282,7 +306,9 @@ class Connection final : public ConnectionBase,
   void Prepare(Request& r) {
     auto incoming = r.Header("x-request-id");
     r.request_id = incoming && ValidRequestId(*incoming) ? std::string(*incoming) : RandomHex(8);
-    r.client_address = client_address_;
+    const auto forwarded = r.Header("x-forwarded-for");
+    r.client_address =
+        ClientAddress(client_address_, forwarded.value_or(""), server_.options_.trusted_proxies);
     r.tls = std::is_same_v<Stream, TlsStream>;
   }
 

@@ -18,6 +18,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/error.h"
 #include "http/message.h"
@@ -26,11 +27,14 @@ namespace ordo::http {
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
-  uint16_t port = 8080;                              // 0 = any free port (see Server::port())
-  std::size_t io_threads = 0;                        // 0 = number of cores
-  std::size_t max_request_line = 8 * 1024;           // longer → 414
-  std::size_t max_header_bytes = 16 * 1024;          // request line + headers; more → 431
-  std::size_t max_connections = 10'000;              // more are closed at accept
+  uint16_t port = 8080;                      // 0 = any free port (see Server::port())
+  std::size_t io_threads = 0;                // 0 = number of cores
+  std::size_t max_request_line = 8 * 1024;   // longer → 414
+  std::size_t max_header_bytes = 16 * 1024;  // request line + headers; more → 431
+  std::size_t max_connections = 10'000;      // more are closed at accept
+  // Peers whose X-Forwarded-For is believed (a load balancer in front of Ordo). For them, the
+  // client address is the right-most forwarded address that is not itself a trusted proxy.
+  std::vector<std::string> trusted_proxies;
   std::chrono::milliseconds header_timeout{10'000};  // first byte → end of headers; then 408
   std::chrono::milliseconds body_timeout{60'000};    // end of headers → end of body; then 408
   std::chrono::milliseconds idle_timeout{75'000};    // keep-alive connection with no request
@@ -49,6 +53,11 @@ struct Dispatcher {
   // After the response is written (for access logs and metrics).
   std::function<void(const Request&, const Response&, std::chrono::nanoseconds)> on_complete;
 };
+
+// The client address of a request that arrived from `peer` with `forwarded_for` (the
+// X-Forwarded-For value, may be empty): `peer` unless it is a trusted proxy.
+std::string ClientAddress(const std::string& peer, std::string_view forwarded_for,
+                          const std::vector<std::string>& trusted_proxies);
 
 class Server {
  public:

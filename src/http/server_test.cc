@@ -178,6 +178,19 @@ TEST_F(ServerTest, StopClosesIdleKeepAliveConnections) {
   EXPECT_EQ(server_->open_connections(), 0u);
 }
 
+TEST(ClientAddress, ForwardedForIsBelievedOnlyFromTrustedProxies) {
+  const std::vector<std::string> proxies = {"10.0.0.1", "10.0.0.2"};
+  EXPECT_EQ(ClientAddress("192.0.2.7", "198.51.100.1", proxies), "192.0.2.7");
+  EXPECT_EQ(ClientAddress("10.0.0.1", "198.51.100.1", proxies), "198.51.100.1");
+  EXPECT_EQ(ClientAddress("10.0.0.1", "", proxies), "10.0.0.1");
+  // A client-written spoof to the left of the real hop is ignored.
+  EXPECT_EQ(ClientAddress("10.0.0.1", "1.2.3.4, 198.51.100.1", proxies), "198.51.100.1");
+  // Chained trusted proxies are skipped.
+  EXPECT_EQ(ClientAddress("10.0.0.1", "198.51.100.1, 10.0.0.2", proxies), "198.51.100.1");
+  EXPECT_EQ(ClientAddress("10.0.0.1", "not-an-ip", proxies), "10.0.0.1");
+  EXPECT_EQ(ClientAddress("10.0.0.1", " 2001:db8::1 ", proxies), "2001:db8::1");
+}
+
 TEST(Server, PortInUseIsAOneLineError) {
   Dispatcher d;
   d.handle = [](RequestPtr, Reply reply) { reply(Response::Text(200, "")); };

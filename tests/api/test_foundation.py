@@ -266,3 +266,16 @@ def test_connection_cap_closes_extra_connections(fresh_server):
         s.close()
     time.sleep(0.2)
     assert srv.get("/healthz").status_code == 200  # room again once they are gone
+
+
+def test_forwarded_for_is_believed_only_from_trusted_proxies(fresh_server):
+    def failed_login_address(srv):
+        r = srv.request("POST", "/api/auth/login", json={"username": "nobody", "password": "wrong-password"},
+                        headers={"X-Forwarded-For": "203.0.113.9"})
+        assert r.status_code == 401
+        admin = srv.login()
+        events = admin.get(srv.url + "/api/v1/audit-events", params={"action": "login.failed"}).json()["items"]
+        return events[0]["clientAddress"]
+
+    assert failed_login_address(fresh_server()) == "127.0.0.1"  # a client cannot claim another address
+    assert failed_login_address(fresh_server(extra_args=["--trusted-proxies", "127.0.0.1"])) == "203.0.113.9"
