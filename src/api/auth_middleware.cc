@@ -179,8 +179,11 @@ Result<std::shared_ptr<AuthModule>> CreateAuthModule(store::Database& db,
   // Issue 7: a Basic check for a key created on another node moments ago reads it from the
   // store instead of failing until the notification arrives. Only PostgreSQL has other nodes.
   if (db.dialect() == store::Dialect::kPostgres) {
-    m->verifier.SetMissLoader(
-        [module = m.get()](const std::string& key) { return module->accesses.LoadOne(key); });
+    auto load_one = [module = m.get()](const std::string& key) {
+      return module->accesses.LoadOne(key);
+    };
+    m->verifier.SetMissLoader(load_one);
+    m->tokens.SetMissLoader(load_one);
   }
   // Issue 7: refresh the live-access table as soon as any node commits an access change.
   if (m->options.change_feed != nullptr) {

@@ -209,6 +209,7 @@ Result<Principal> TokenService::VerifyBearer(std::string_view token, std::string
 Result<Principal> TokenService::PrincipalOf(const TokenClaims& c, std::string* reason) const {
   const TokenClaims* claims = &c;
   auto live = accesses_.Find(claims->sub);
+  if (!live && load_missing_) live = load_missing_(claims->sub);
   if (!live) {
     if (reason) *reason = "access_gone";
     return Fail(InvalidToken());

@@ -23,6 +23,7 @@
 #include <deque>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <functional>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -79,6 +80,12 @@ class TokenService {
   [[nodiscard]] Result<Principal> VerifyBearer(std::string_view token,
                                                std::string* reason = nullptr);
 
+  // Reads an access the live table does not know yet (created on another node moments ago), so
+  // that its first tokens are not refused until the change notification arrives. Optional; set
+  // only where other nodes exist (PostgreSQL). Only tokens with a valid signature reach it.
+  using MissLoader = std::function<LiveAccessTable::Ptr(const std::string& access_key)>;
+  void SetMissLoader(MissLoader loader) { load_missing_ = std::move(loader); }
+
   // {"keys": [...]} with the public keys of the EdDSA keys (empty for HS256).
   nlohmann::json Jwks() const;
 
@@ -89,6 +96,7 @@ class TokenService {
   store::Database& db_;
   const Clock& clock_;
   const LiveAccessTable& accesses_;
+  MissLoader load_missing_;
   const MasterKey master_key_;
   const TokenConfig config_;
   KeyRing ring_;
