@@ -247,7 +247,9 @@ std::string CookieValue(const http::Request& r, std::string_view name) {
 void CheckAccessCredentials(AuthModule& m, const http::RequestPtr& request, std::string access_key,
                             auth::SecretString secret,
                             std::function<void(Result<auth::VerifiedAccess>)> done) {
-  std::string key_copy = access_key;
+  // A copy for the callback: the order in which Verify's arguments are built is unspecified, so
+  // the callback cannot read `access_key` after it is moved into the first one.
+  std::string key_copy = access_key;  // NOLINT(performance-unnecessary-copy-initialization)
   m.verifier.Verify(
       std::move(access_key), std::move(secret), request->client_address,
       [&m, request, key = std::move(key_copy), done = std::move(done)](

@@ -19,8 +19,7 @@ Mapping MappingFor(ErrorCode code) {
       return {404, "not-found", "Not found"};
     case ErrorCode::kAlreadyExists:
       return {409, "already-exists", "Already exists"};
-    case ErrorCode::kFailedPrecondition:
-      return {409, "conflict", "Conflict"};
+    case ErrorCode::kFailedPrecondition:  // the resource's state forbids the call: a conflict
     case ErrorCode::kConflict:
       return {409, "conflict", "Conflict"};
     case ErrorCode::kUnprocessable:

@@ -29,12 +29,12 @@ struct Config {
   std::size_t max_connections = 10'000;      // --max-connections
   std::vector<std::string> trusted_proxies;  // --trusted-proxies: comma-separated addresses
   unsigned long long argon2_ops = 2;         // --argon2-t
-  std::size_t argon2_mem_kib = 19 * 1024;    // --argon2-m (KiB)
-  int jwt_lifetime_seconds = 900;            // --jwt-lifetime (max 86400)
-  std::string jwt_algorithm = "HS256";       // --jwt-alg: HS256 | EdDSA
-  int basic_key_failures = 5;                // --basic-key-failures (per 15 min)
-  int basic_address_failures = 100;          // --basic-address-failures (per 15 min)
-  std::string public_url;                    // --public-url: issuer/audience base; "" = listen URL
+  std::size_t argon2_mem_kib = std::size_t{19} * 1024;  // --argon2-m (KiB)
+  int jwt_lifetime_seconds = 900;                       // --jwt-lifetime (max 86400)
+  std::string jwt_algorithm = "HS256";                  // --jwt-alg: HS256 | EdDSA
+  int basic_key_failures = 5;                           // --basic-key-failures (per 15 min)
+  int basic_address_failures = 100;                     // --basic-address-failures (per 15 min)
+  std::string public_url;  // --public-url: issuer/audience base; "" = listen URL
 
   // Split of `listen`.
   std::string host;

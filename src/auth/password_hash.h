@@ -18,8 +18,8 @@ namespace ordo::auth {
 // argon2id cost. Defaults: OWASP's recommendation (m=19 MiB, t=2, p=1). libsodium always uses
 // p=1.
 struct HashParams {
-  unsigned long long ops_limit = 2;           // t: passes over memory
-  std::size_t mem_limit = 19u * 1024 * 1024;  // m: bytes
+  unsigned long long ops_limit = 2;                       // t: passes over memory
+  std::size_t mem_limit = std::size_t{19} * 1024 * 1024;  // m: bytes
 
   friend bool operator==(const HashParams&, const HashParams&) = default;
 };

@@ -17,8 +17,7 @@ std::string_view ElementTypeName(ElementType type) {
     case ElementType::kStartEvent:
       return "startEvent";
     case ElementType::kEndEvent:
-      return "endEvent";
-    case ElementType::kTerminateEndEvent:
+    case ElementType::kTerminateEndEvent:  // a terminate end event is an endEvent in BPMN
       return "endEvent";
     case ElementType::kTask:
       return "task";

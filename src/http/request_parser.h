@@ -17,8 +17,8 @@
 namespace ordo::http {
 
 struct ParserLimits {
-  std::size_t max_request_line = 8 * 1024;
-  std::size_t max_header_bytes = 16 * 1024;
+  std::size_t max_request_line = std::size_t{8} * 1024;
+  std::size_t max_header_bytes = std::size_t{16} * 1024;
 };
 
 class RequestParser {

@@ -27,11 +27,11 @@ namespace ordo::http {
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
-  uint16_t port = 8080;                      // 0 = any free port (see Server::port())
-  std::size_t io_threads = 0;                // 0 = number of cores
-  std::size_t max_request_line = 8 * 1024;   // longer → 414
-  std::size_t max_header_bytes = 16 * 1024;  // request line + headers; more → 431
-  std::size_t max_connections = 10'000;      // more are closed at accept
+  uint16_t port = 8080;                                   // 0 = any free port (see Server::port())
+  std::size_t io_threads = 0;                             // 0 = number of cores
+  std::size_t max_request_line = std::size_t{8} * 1024;   // longer → 414
+  std::size_t max_header_bytes = std::size_t{16} * 1024;  // request line + headers; more → 431
+  std::size_t max_connections = 10'000;                   // more are closed at accept
   // Peers whose X-Forwarded-For is believed (a load balancer in front of Ordo). For them, the
   // client address is the right-most forwarded address that is not itself a trusted proxy.
   std::vector<std::string> trusted_proxies;
