@@ -30,5 +30,6 @@ void RegisterProcessDefinitionRoutes(RouteTable& table, engine::Engine& engine);
 void RegisterProcessInstanceRoutes(RouteTable& table, engine::Engine& engine);
 void RegisterTaskRoutes(RouteTable& table, engine::Engine& engine);
 void RegisterExternalTaskRoutes(RouteTable& table, engine::Engine& engine);
+void RegisterMessageRoutes(RouteTable& table);
 
 }  // namespace ordo::api

@@ -205,6 +205,7 @@ void RegisterEngineRoutes(RouteTable& table, engine::Engine& engine) {
   RegisterProcessInstanceRoutes(table, engine);
   RegisterTaskRoutes(table, engine);
   RegisterExternalTaskRoutes(table, engine);
+  RegisterMessageRoutes(table);
 }
 
 }  // namespace ordo::api

@@ -407,3 +407,16 @@ def test_deploy_accepts_files_up_to_10_mib_and_refuses_more_with_413(server, adm
     too_big = b"<" + b"x" * (10 << 20)
     r = admin.post(server.url + "/api/v1/process-definitions", data=too_big, headers=XML)
     assert r.status_code == 413
+
+
+def test_messages_validate_and_find_nothing_waiting(server, admin):
+    url = server.url + "/api/v1/messages"
+    r = admin.post(url, json={"messageName": "paid", "correlationKey": "INV-1", "variables": {"a": 1}})
+    assert r.status_code == 404 and r.json()["type"] == "/problems/not-found"
+    assert "nothing waits for message 'paid'" in r.json()["detail"]
+    for body, detail in [({"correlationKey": "x"}, "'messageName' is required"),
+                         ({"messageName": "paid"}, "give 'correlationKey' or 'processInstanceId'"),
+                         ({"messageName": "paid", "correlationKey": "x", "variables": []},
+                          "'variables' must be an object")]:
+        r = admin.post(url, json=body)
+        assert r.status_code == 400 and r.json()["detail"] == detail, r.text
