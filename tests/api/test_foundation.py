@@ -279,3 +279,21 @@ def test_forwarded_for_is_believed_only_from_trusted_proxies(fresh_server):
 
     assert failed_login_address(fresh_server()) == "127.0.0.1"  # a client cannot claim another address
     assert failed_login_address(fresh_server(extra_args=["--trusted-proxies", "127.0.0.1"])) == "203.0.113.9"
+
+
+def test_random_garbage_never_crashes_the_server(server):
+    import random
+    rng = random.Random(20261129)  # fixed seed: a failure can be replayed
+    prefixes = [b"", b"GET / HTTP/1.1\r\n", b"POST /api/v1/users HTTP/1.1\r\nContent-Length: 5\r\n\r\n",
+                b"GET /healthz HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"]
+    for _ in range(300):
+        junk = rng.choice(prefixes) + bytes(rng.randrange(256) for _ in range(rng.randrange(1, 400)))
+        with socket.create_connection(("127.0.0.1", server.port), timeout=5) as s:
+            try:
+                s.sendall(junk)
+                s.shutdown(socket.SHUT_WR)
+                s.recv(4096)
+            except (ConnectionResetError, BrokenPipeError, socket.timeout):
+                pass
+    assert server.get("/healthz").status_code == 200
+    assert server.proc.poll() is None
