@@ -17,10 +17,11 @@ TEST(WorkerPool, RunsSubmittedTasks) {
 }
 
 TEST(WorkerPool, RefusesWhenQueueIsFull) {
-  WorkerPool pool(1, 1);
+  // Declared before the pool so that they outlive its threads (the pool joins in its destructor).
   std::promise<void> release;
   std::shared_future<void> gate = release.get_future().share();
   std::promise<void> started;
+  WorkerPool pool(1, 1);
   ASSERT_TRUE(pool.TrySubmit([&] {
     started.set_value();
     gate.wait();
