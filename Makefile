@@ -4,7 +4,7 @@ JOBS    ?= $(shell nproc)
 ARGS    ?=
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build run test unit bench format lint clean
+.PHONY: all deps build run test unit bench format lint sanitize clean
 
 all: build
 
@@ -42,6 +42,16 @@ lint: build
 	clang-format --dry-run --Werror $$(git ls-files 'src/*.cc' 'src/*.h' 'bench/*.cc')
 	run-clang-tidy-16 -p $(BUILD) -quiet -j$(JOBS) -extra-arg=-std=c++2b \
 	  -extra-arg=-Wno-unknown-warning-option $$(git ls-files 'src/*.cc')
+
+# Unit and black-box API tests on an AddressSanitizer + UBSan build (vptr off: SOCI's
+# libraries carry no RTTI for UBSan to check against). Not part of `make test` (time).
+sanitize: deps
+	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DORDO_WERROR=OFF \
+	  -DCMAKE_CXX_FLAGS="-fsanitize=address,undefined -fno-sanitize=vptr -fno-omit-frame-pointer" \
+	  -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined"
+	cmake --build build-asan -j$(JOBS)
+	cd build-asan && ctest --output-on-failure -L unit -j$(JOBS)
+	ORDO_BINARY=build-asan/ordo /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/api
 
 clean:
 	rm -rf $(BUILD)
