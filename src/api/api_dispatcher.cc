@@ -46,6 +46,16 @@ http::Dispatcher ApiDispatcher::ForServer() {
     Handle(request, std::move(reply));
   };
   d.render_error = [](const Error& e, const http::Request& r) { return ProblemResponse(e, r); };
+  d.answer_before_body = [this](const http::Request& r) -> std::optional<http::Response> {
+    // A protected route called with no credentials of any kind gets its 401 before the client
+    // uploads the body; requests with credentials are decided after it, by the authenticator.
+    if (r.Header("authorization") || r.Header("cookie")) return std::nullopt;
+    const std::string_view method = r.method == "HEAD" ? "GET" : std::string_view(r.method);
+    const http::RouteMatch m = router_.Match(method, r.path);
+    if (m.kind != http::RouteMatch::Kind::kFound) return std::nullopt;
+    if (!by_entry_[m.entry - router_.entries().data()]->scope) return std::nullopt;
+    return ProblemResponse(MissingCredentials(), r);
+  };
   d.on_complete = [this](const http::Request& r, const http::Response& resp,
                          std::chrono::nanoseconds took) {
     const double seconds = std::chrono::duration<double>(took).count();
@@ -83,8 +93,7 @@ void ApiDispatcher::Handle(const http::RequestPtr& request, http::Reply reply) c
   request->params = std::move(match.params);
   if (!route.scope) return RunHandler(route, request, Principal{}, reply);
   if (authenticator_ == nullptr) {
-    return reply(ProblemResponse(
-        Error{ErrorCode::kUnauthenticated, "authentication required", {}, {}}, *request));
+    return reply(ProblemResponse(MissingCredentials(), *request));
   }
   authenticator_->Authenticate(request, [this, &route, request,
                                          reply](Result<Principal> principal) {

@@ -111,6 +111,21 @@ TEST_F(DispatcherTest, ExceptionBecomes500WithoutItsMessage) {
   EXPECT_EQ(nlohmann::json::parse(r.body)["requestId"], "rid");
 }
 
+TEST_F(DispatcherTest, NoCredentialsAre401BeforeTheBody) {
+  http::Request r;
+  r.method = "DELETE";
+  r.path = "/things/1";
+  auto early = server_side_.answer_before_body(r);
+  ASSERT_TRUE(early.has_value());
+  EXPECT_EQ(early->status, 401);
+  r.headers = {{"authorization", "let-me-in"}};
+  EXPECT_FALSE(server_side_.answer_before_body(r).has_value());  // decided after the body
+  r.headers = {};
+  r.method = "GET";
+  r.path = "/open";
+  EXPECT_FALSE(server_side_.answer_before_body(r).has_value());  // public
+}
+
 TEST_F(DispatcherTest, HeadIsServedByGet) { EXPECT_EQ(Send("HEAD", "/open").status, 200); }
 
 TEST_F(DispatcherTest, MetricsCountByRouteTemplate) {

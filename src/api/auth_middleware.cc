@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/errors.h"
 #include "auth/basic_credentials.h"
 #include "auth/master_key.h"
 
@@ -48,13 +49,7 @@ Principal AccessPrincipal(const auth::LiveAccess& a) {
   return p;
 }
 
-Error Unauthenticated() {
-  return Error{ErrorCode::kUnauthenticated,
-               "Authentication required: HTTP Basic with an access key and secret key, a Bearer "
-               "token, or a session.",
-               {},
-               std::nullopt};
-}
+Error Unauthenticated() { return MissingCredentials(); }
 
 class AuthMiddleware final : public Authenticator {
  public:

@@ -78,6 +78,14 @@ void AddChallenges(const Error& error, const http::Request& request, http::Respo
 
 }  // namespace
 
+Error MissingCredentials() {
+  return Error{ErrorCode::kUnauthenticated,
+               "Authentication required: HTTP Basic with an access key and secret key, a Bearer "
+               "token, or a session.",
+               {},
+               std::nullopt};
+}
+
 int StatusFor(ErrorCode code) { return MappingFor(code).status; }
 
 http::Response ProblemResponse(const Error& error, const http::Request& request) {

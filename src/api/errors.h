@@ -9,6 +9,9 @@
 
 namespace ordo::api {
 
+// The 401 of a request that carried no usable credentials (the same wherever it is decided).
+Error MissingCredentials();
+
 // HTTP status for a code.
 int StatusFor(ErrorCode code);
 

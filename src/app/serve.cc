@@ -30,6 +30,9 @@ http::Dispatcher Deferred(http::Dispatcher& resolved) {
   d.handle = [&resolved](http::RequestPtr r, http::Reply reply) {
     resolved.handle(std::move(r), std::move(reply));
   };
+  d.answer_before_body = [&resolved](const http::Request& r) {
+    return resolved.answer_before_body(r);
+  };
   d.render_error = [&resolved](const Error& e, const http::Request& r) {
     return resolved.render_error(e, r);
   };

@@ -288,6 +288,16 @@ class Connection final : public ConnectionBase,
         break;
     }
     if (!had_headers && parser_.headers_complete()) {
+      if (server_.dispatcher_.answer_before_body) {
+        auto request = std::make_shared<Request>(parser_.partial());
+        Prepare(*request);
+        if (auto early = server_.dispatcher_.answer_before_body(*request)) {
+          keep_alive_ = false;  // the body was not read
+          busy_ = true;
+          ++server_.in_flight_;
+          return Write(request, std::move(*early));
+        }
+      }
       ArmTimer(server_.options_.body_timeout);
       if (parser_.wants_continue()) {
         static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";

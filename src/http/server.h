@@ -48,6 +48,10 @@ struct Dispatcher {
   std::function<std::size_t(const Request&)> body_limit;
   // The complete request. Exceptions thrown here become a 500 problem via render_error.
   Handler handle;
+  // Optional: asked once the headers of a request with a body still to come have arrived; a
+  // response returned here is sent at once and the body is never read (e.g. 401 for a request
+  // with no credentials at all, before it uploads 10 MiB). Path parameters are not yet set.
+  std::function<std::optional<Response>(const Request&)> answer_before_body;
   // Renders errors the server detects itself (400, 408, 413, 414, 431, 500).
   std::function<Response(const Error&, const Request&)> render_error;
   // After the response is written (for access logs and metrics).

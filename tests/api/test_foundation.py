@@ -297,3 +297,18 @@ def test_random_garbage_never_crashes_the_server(server):
                 pass
     assert server.get("/healthz").status_code == 200
     assert server.proc.poll() is None
+
+
+def test_no_credentials_get_401_before_the_body_is_sent(server):
+    # Only the headers of a 5 MiB upload go out: the answer comes without waiting for the body.
+    response = raw(server, b"POST /api/v1/process-definitions HTTP/1.1\r\nHost: x\r\n"
+                           b"Content-Type: application/xml\r\nContent-Length: 5242880\r\n\r\n")
+    assert response.startswith("HTTP/1.1 401 "), response
+    assert "WWW-Authenticate: Basic" in response
+    # The same 401 body as a request whose body was read.
+    late = server.request("POST", "/api/v1/users", json={"username": "x"})
+    early_body = response.split("\r\n\r\n", 1)[1]
+    import json
+    early, late_json = json.loads(early_body), late.json()
+    for k in ("type", "title", "status", "detail"):
+        assert early[k] == late_json[k]
