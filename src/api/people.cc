@@ -76,6 +76,19 @@ Result<std::optional<std::string>> HashIfGiven(const std::optional<std::string>&
   return std::optional<std::string>(std::move(*hash));
 }
 
+// GET on a collection: `fetch(limit + 1, after)` reads one row more than the page, so that the
+// body carries a cursor only when there is more.
+template <typename Fetch, typename ToJson, typename Key>
+SyncHandler PagedList(Fetch fetch, ToJson to_json, Key key) {
+  return [fetch, to_json, key](const Call& call) -> Result<http::Response> {
+    auto page = ParsePage(call.request);
+    if (!page) return Fail(page.error());
+    auto rows = fetch(page->limit + 1, page->after);
+    if (!rows) return Fail(rows.error());
+    return JsonResponse(200, PagedListBody(*rows, page->limit, to_json, key));
+  };
+}
+
 // The fields of a user body, read and checked once for both create and patch.
 struct UserFields {
   std::optional<std::string> username, password, display_name, email;
@@ -132,18 +145,14 @@ Result<UserFields> ReadUserFields(const nlohmann::json& body, bool creating) {
 void AddUserRoutes(RouteTable& table, const PeopleDeps& deps) {
   store::UserRepository& users = deps.users;
 
-  table.Add(Route{.method = "GET",
-                  .path = "/api/v1/users",
-                  .scope = kScopeAdmin,
-                  .handler = [&users](const Call& call) -> Result<http::Response> {
-                    auto page = ParsePage(call.request);
-                    if (!page) return Fail(page.error());
-                    auto rows = users.List(page->limit + 1, page->after);
-                    if (!rows) return Fail(rows.error());
-                    return JsonResponse(200, PagedListBody(*rows, page->limit, UserJson,
-                                                           &store::UserRecord::username));
-                  },
-                  .summary = "List users"});
+  table.Add(
+      Route{.method = "GET",
+            .path = "/api/v1/users",
+            .scope = kScopeAdmin,
+            .handler = PagedList(
+                [&users](int limit, const std::string& after) { return users.List(limit, after); },
+                UserJson, &store::UserRecord::username),
+            .summary = "List users"});
 
   table.Add(Route{.method = "POST",
                   .path = "/api/v1/users",
@@ -249,18 +258,14 @@ void AddUserRoutes(RouteTable& table, const PeopleDeps& deps) {
 }
 
 void AddGroupRoutes(RouteTable& table, store::UserRepository& users) {
-  table.Add(Route{.method = "GET",
-                  .path = "/api/v1/groups",
-                  .scope = kScopeAdmin,
-                  .handler = [&users](const Call& call) -> Result<http::Response> {
-                    auto page = ParsePage(call.request);
-                    if (!page) return Fail(page.error());
-                    auto rows = users.ListGroups(page->limit + 1, page->after);
-                    if (!rows) return Fail(rows.error());
-                    return JsonResponse(200, PagedListBody(*rows, page->limit, GroupJson,
-                                                           &store::GroupRecord::group_id));
-                  },
-                  .summary = "List groups"});
+  table.Add(Route{
+      .method = "GET",
+      .path = "/api/v1/groups",
+      .scope = kScopeAdmin,
+      .handler = PagedList(
+          [&users](int limit, const std::string& after) { return users.ListGroups(limit, after); },
+          GroupJson, &store::GroupRecord::group_id),
+      .summary = "List groups"});
 
   table.Add(Route{.method = "POST",
                   .path = "/api/v1/groups",
