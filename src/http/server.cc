@@ -1,5 +1,6 @@
 #include "http/server.h"
 
+#include <sodium.h>
 #include <spdlog/spdlog.h>
 
 #include <array>
@@ -10,7 +11,7 @@
 #include <thread>
 #include <unordered_map>
 
-#include "core/ids.h"
+#include "core/cpus.h"
 #include "http/request_parser.h"
 
 namespace ordo::http {
@@ -79,8 +80,10 @@ bool ValidRequestId(std::string_view id) {
       id, [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '_' || c == '.'; });
 }
 
-std::string Serialize(const Request& request, const Response& response, bool keep_alive) {
-  std::string out;
+// Into `out`, whose capacity is reused from one response to the next.
+void Serialize(const Request& request, const Response& response, bool keep_alive,
+               std::string& out) {
+  out.clear();
   out.reserve(256 + response.body.size());
   out += "HTTP/1.1 ";
   out += std::to_string(response.status);
@@ -102,7 +105,6 @@ std::string Serialize(const Request& request, const Response& response, bool kee
   if (request.method != "HEAD" && response.status != 204 && response.status != 304) {
     out += response.body;
   }
-  return out;
 }
 
 }  // namespace
@@ -131,59 +133,125 @@ std::string ClientAddress(const std::string& peer, std::string_view forwarded_fo
   return address;
 }
 
+namespace {
+
 class ConnectionBase {
  public:
   virtual ~ConnectionBase() = default;
   virtual void PostClose(bool only_if_idle) = 0;
+  // On the connection's loop: acts on a deadline that has passed (408 or close).
+  virtual void ExpireIfDue(SteadyClock::time_point now) = 0;
 };
+
+// One I/O thread with its own io_context (concurrency hint 1: asio skips the locking a shared
+// context needs) and the connections it serves. A connection lives on one loop for its whole
+// life, so its state needs no strand; only Replies completed on other threads post into it.
+//
+// Timeouts: instead of a timer re-armed on every request (a timerfd_settime syscall each time),
+// each connection keeps a deadline and one periodic sweep per loop closes the overdue ones.
+// A timeout therefore fires up to one sweep period late.
+struct Loop {
+  // Declared before io: destroying io destroys pending handlers, and with them connections
+  // that unregister here.
+  std::mutex mu;  // guards conns: connections may be destroyed on any thread
+  std::unordered_map<ConnectionBase*, std::weak_ptr<ConnectionBase>> conns;
+  asio::io_context io{1};
+  asio::executor_work_guard<asio::io_context::executor_type> work = asio::make_work_guard(io);
+  asio::steady_timer sweep{io};
+  std::thread thread;
+
+  void Register(ConnectionBase* c, std::weak_ptr<ConnectionBase> w) {
+    std::lock_guard lock(mu);
+    conns[c] = std::move(w);
+  }
+  void Unregister(ConnectionBase* c) {
+    std::lock_guard lock(mu);
+    conns.erase(c);
+  }
+  std::vector<std::shared_ptr<ConnectionBase>> Open() {
+    // Strong references are taken under the lock and used outside it: dropping the last one
+    // destroys the connection, whose destructor takes the same lock.
+    std::vector<std::shared_ptr<ConnectionBase>> open;
+    std::lock_guard lock(mu);
+    open.reserve(conns.size());
+    for (auto& [ptr, weak] : conns) {
+      if (auto c = weak.lock()) open.push_back(std::move(c));
+    }
+    return open;
+  }
+};
+
+// The loop whose thread is running, if any: a Reply completed on its own connection's loop
+// thread writes at once instead of posting a task to itself.
+thread_local const Loop* t_current_loop = nullptr;
+
+// Request ids need to be unique in the logs, not secret: a per-thread random start and a
+// counter mixed by splitmix64 avoid a getrandom() syscall per request.
+std::string NextRequestId() {
+  thread_local uint64_t state = [] {
+    uint64_t seed = 0;
+    randombytes_buf(&seed, sizeof seed);
+    return seed;
+  }();
+  uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  z ^= z >> 31;
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string id(16, '0');
+  for (int i = 15; i >= 0; --i, z >>= 4) id[static_cast<std::size_t>(i)] = kHex[z & 0xf];
+  return id;
+}
+
+}  // namespace
 
 class Server::Impl {
  public:
   Impl(ServerOptions options, Dispatcher dispatcher)
-      : options_(std::move(options)), dispatcher_(std::move(dispatcher)), acceptor_(io_) {}
+      : options_(std::move(options)), dispatcher_(std::move(dispatcher)) {
+    const std::size_t n = options_.io_threads == 0 ? UsableCores() : options_.io_threads;
+    for (std::size_t i = 0; i < n; ++i) loops_.push_back(std::make_unique<Loop>());
+    acceptor_.emplace(loops_.front()->io);
+    // Deadlines are checked a few times per shortest timeout, at most twice a second.
+    const auto shortest =
+        std::min({options_.header_timeout, options_.body_timeout, options_.idle_timeout});
+    sweep_period_ =
+        std::clamp(shortest / 8, std::chrono::milliseconds(5), std::chrono::milliseconds(500));
+  }
+
+  ~Impl() {
+    // The acceptor before its io_context; the loops (and the connections their pending
+    // handlers hold) before the counters those connections update.
+    acceptor_.reset();
+    loops_.clear();
+  }
+  Impl(const Impl&) = delete;
+  Impl& operator=(const Impl&) = delete;
 
   Status Listen();
   Status Start();
   void Stop(std::chrono::milliseconds grace);
   void Accept();
-  void Register(ConnectionBase* c, std::weak_ptr<ConnectionBase> w) {
-    std::lock_guard lock(conns_mu_);
-    conns_[c] = std::move(w);
-  }
-  void Unregister(ConnectionBase* c) {
-    std::lock_guard lock(conns_mu_);
-    conns_.erase(c);
-  }
+  void Sweep(Loop& loop);
   void CloseAll(bool only_if_idle) {
-    // Take strong references under the lock, act on them outside it: dropping the last
-    // reference destroys the connection, whose destructor takes the same lock.
-    std::vector<std::shared_ptr<ConnectionBase>> open;
-    {
-      std::lock_guard lock(conns_mu_);
-      for (auto& [ptr, weak] : conns_) {
-        if (auto c = weak.lock()) open.push_back(std::move(c));
-      }
+    for (auto& loop : loops_) {
+      for (auto& c : loop->Open()) c->PostClose(only_if_idle);
     }
-    for (auto& c : open) c->PostClose(only_if_idle);
   }
 
   ServerOptions options_;
   Dispatcher dispatcher_;
-  asio::io_context io_;
-  // Keeps run() going while no socket operation is pending (a handler completing its Reply later
-  // on another thread posts back into io_).
-  asio::executor_work_guard<asio::io_context::executor_type> work_ = asio::make_work_guard(io_);
+  std::vector<std::unique_ptr<Loop>> loops_;
+  std::size_t next_loop_ = 0;  // round-robin for new connections; touched by loop 0 only
+  std::chrono::milliseconds sweep_period_{500};
   std::optional<asio::ssl::context> ssl_;
-  tcp::acceptor acceptor_;
-  std::vector<std::thread> threads_;
+  std::optional<tcp::acceptor> acceptor_;
   std::atomic<std::size_t> connections_{0};
   std::atomic<std::size_t> in_flight_{0};
   std::atomic<bool> stopping_{false};
   std::atomic<uint16_t> port_{0};
   bool started_ = false;
   bool listening_ = false;
-  std::mutex conns_mu_;
-  std::unordered_map<ConnectionBase*, std::weak_ptr<ConnectionBase>> conns_;
 };
 
 namespace {
@@ -197,16 +265,16 @@ tcp::socket& Lowest(Stream& s) {
   }
 }
 
-// One client connection. Every member is touched only on the connection's strand (the socket's
-// executor), except through PostClose/ReplyState, which post onto it.
+// One client connection. Every member is touched only on its loop's thread, except through
+// PostClose/ReplyState, which post onto it.
 template <typename Stream>
 class Connection final : public ConnectionBase,
                          public std::enable_shared_from_this<Connection<Stream>> {
  public:
-  Connection(Server::Impl& server, Stream stream)
+  Connection(Server::Impl& server, Loop& loop, Stream stream)
       : server_(server),
+        loop_(loop),
         stream_(std::move(stream)),
-        timer_(Lowest(stream_).get_executor()),
         parser_(ParserLimits{server.options_.max_request_line, server.options_.max_header_bytes},
                 server.dispatcher_.body_limit) {
     asio::error_code ec;
@@ -216,12 +284,13 @@ class Connection final : public ConnectionBase,
   }
 
   ~Connection() override {
-    server_.Unregister(this);
+    loop_.Unregister(this);
     --server_.connections_;
   }
 
+  // On the loop's thread.
   void Start() {
-    server_.Register(this, this->weak_from_this());
+    loop_.Register(this, this->weak_from_this());
     ArmTimer(server_.options_.header_timeout);
     if constexpr (std::is_same_v<Stream, TlsStream>) {
       stream_.async_handshake(asio::ssl::stream_base::server,
@@ -235,21 +304,30 @@ class Connection final : public ConnectionBase,
   }
 
   void PostClose(bool only_if_idle) override {
-    asio::post(Lowest(stream_).get_executor(), [self = this->shared_from_this(), only_if_idle] {
+    asio::post(loop_.io, [self = this->shared_from_this(), only_if_idle] {
       if (!only_if_idle || (!self->busy_ && !self->parser_.started())) self->Close();
     });
   }
 
-  // Called on the strand with the handler's response.
+  void ExpireIfDue(SteadyClock::time_point now) override {
+    if (closed_ || busy_ || now < deadline_) return;
+    deadline_ = SteadyClock::time_point::max();
+    if (parser_.started() && !lingering_) {
+      RespondToParseError(
+          Error{ErrorCode::kRequestTimeout, "the request was not received in time", {}, {}});
+    } else {
+      Close();
+    }
+  }
+
+  // On the loop's thread, with the handler's response.
   void Write(std::shared_ptr<Request> request, Response response) {
     if (closed_) return FinishRequest(*request, response);
     response.Set("X-Request-Id", request->request_id);
     keep_alive_ = keep_alive_ && !server_.stopping_;
     if (auto c = response.Get("Connection"); c && *c == "close") keep_alive_ = false;
-    for (auto it = response.headers.begin(); it != response.headers.end();) {
-      it = (it->first == "Connection") ? response.headers.erase(it) : it + 1;
-    }
-    out_ = Serialize(*request, response, keep_alive_);
+    std::erase_if(response.headers, [](const auto& h) { return h.first == "Connection"; });
+    Serialize(*request, response, keep_alive_, out_);
     asio::async_write(stream_, asio::buffer(out_),
                       [self = this->shared_from_this(), request, response = std::move(response)](
                           const asio::error_code& ec, std::size_t) mutable {
@@ -274,7 +352,7 @@ class Connection final : public ConnectionBase,
     const auto result = parser_.Feed(data, size);
     if (!was_started && parser_.started()) {
       started_at_ = SteadyClock::now();
-      ArmTimer(server_.options_.header_timeout);
+      ArmTimer(server_.options_.header_timeout, started_at_);
     }
     switch (result.state) {
       case RequestParser::State::kError:
@@ -315,10 +393,13 @@ class Connection final : public ConnectionBase,
 
   void Prepare(Request& r) {
     auto incoming = r.Header("x-request-id");
-    r.request_id = incoming && ValidRequestId(*incoming) ? std::string(*incoming) : RandomHex(8);
-    const auto forwarded = r.Header("x-forwarded-for");
-    r.client_address =
-        ClientAddress(client_address_, forwarded.value_or(""), server_.options_.trusted_proxies);
+    r.request_id = incoming && ValidRequestId(*incoming) ? std::string(*incoming) : NextRequestId();
+    if (const auto forwarded = r.Header("x-forwarded-for")) {
+      r.client_address =
+          ClientAddress(client_address_, *forwarded, server_.options_.trusted_proxies);
+    } else {
+      r.client_address = client_address_;
+    }
     r.tls = std::is_same_v<Stream, TlsStream>;
   }
 
@@ -335,8 +416,7 @@ class Connection final : public ConnectionBase,
   void Dispatch(Request parsed) {
     busy_ = true;
     ++server_.in_flight_;
-    timer_.cancel();
-    ++timer_generation_;
+    deadline_ = SteadyClock::time_point::max();
     auto request = std::make_shared<Request>(std::move(parsed));
     Prepare(*request);
     auto state = std::make_shared<ReplyState>(this->shared_from_this(), request);
@@ -361,7 +441,6 @@ class Connection final : public ConnectionBase,
   }
 
   void AfterWrite(const asio::error_code& ec) {
-    out_.clear();
     if (ec) return Close();
     if (!keep_alive_) return LingerClose();
     if (!pending_.empty()) {
@@ -373,18 +452,8 @@ class Connection final : public ConnectionBase,
     ReadMore();
   }
 
-  void ArmTimer(std::chrono::milliseconds after) {
-    const uint64_t generation = ++timer_generation_;
-    timer_.expires_after(after);
-    timer_.async_wait([self = this->shared_from_this(), generation](const asio::error_code& ec) {
-      if (ec || generation != self->timer_generation_ || self->busy_) return;
-      if (self->parser_.started() && !self->lingering_) {
-        self->RespondToParseError(
-            Error{ErrorCode::kRequestTimeout, "the request was not received in time", {}, {}});
-      } else {
-        self->Close();
-      }
-    });
+  void ArmTimer(std::chrono::milliseconds after, SteadyClock::time_point now = SteadyClock::now()) {
+    deadline_ = now + after;
   }
 
   // Closing a socket that still has unread request bytes makes the kernel send a reset, which can
@@ -411,7 +480,7 @@ class Connection final : public ConnectionBase,
   void Close() {
     if (closed_) return;
     closed_ = true;
-    timer_.cancel();
+    deadline_ = SteadyClock::time_point::max();
     asio::error_code ignored;
     Lowest(stream_).shutdown(tcp::socket::shutdown_both, ignored);
     Lowest(stream_).close(ignored);
@@ -432,7 +501,11 @@ class Connection final : public ConnectionBase,
     }
     void Complete(Response response) {
       if (done_.exchange(true)) return;
-      asio::post(Lowest(conn_->stream_).get_executor(),
+      if (t_current_loop == &conn_->loop_) {
+        // Already on the connection's thread (the common, synchronous handler): write now.
+        return conn_->Write(request_, std::move(response));
+      }
+      asio::post(conn_->loop_.io,
                  [conn = conn_, request = request_, response = std::move(response)]() mutable {
                    conn->Write(std::move(request), std::move(response));
                  });
@@ -445,9 +518,9 @@ class Connection final : public ConnectionBase,
   };
 
   Server::Impl& server_;
+  Loop& loop_;
   Stream stream_;
-  asio::steady_timer timer_;
-  uint64_t timer_generation_ = 0;
+  SteadyClock::time_point deadline_ = SteadyClock::time_point::max();
   RequestParser parser_;
   std::array<char, 16 * 1024> buffer_{};
   std::string pending_;
@@ -485,7 +558,7 @@ Status Server::Impl::Listen() {
     }
   }
   asio::error_code ec;
-  tcp::resolver resolver(io_);
+  tcp::resolver resolver(loops_.front()->io);
   auto endpoints =
       resolver.resolve(options_.host, std::to_string(options_.port), tcp::resolver::passive, ec);
   if (ec || endpoints.empty()) {
@@ -493,14 +566,14 @@ Status Server::Impl::Listen() {
   }
   const tcp::endpoint endpoint = endpoints.begin()->endpoint();
   const std::string where = options_.host + ":" + std::to_string(options_.port);
-  acceptor_.open(endpoint.protocol(), ec);
-  if (!ec) acceptor_.set_option(tcp::acceptor::reuse_address(true), ec);
-  if (!ec) acceptor_.bind(endpoint, ec);
-  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  acceptor_->open(endpoint.protocol(), ec);
+  if (!ec) acceptor_->set_option(tcp::acceptor::reuse_address(true), ec);
+  if (!ec) acceptor_->bind(endpoint, ec);
+  if (!ec) acceptor_->listen(asio::socket_base::max_listen_connections, ec);
   if (ec) {
     return Fail(ErrorCode::kUnavailable, "cannot listen on " + where + ": " + ec.message());
   }
-  port_ = acceptor_.local_endpoint().port();
+  port_ = acceptor_->local_endpoint().port();
   listening_ = true;
   return {};
 }
@@ -508,13 +581,13 @@ Status Server::Impl::Listen() {
 Status Server::Impl::Start() {
   if (Status st = Listen(); !st) return st;
   Accept();
-  std::size_t n = options_.io_threads;
-  if (n == 0) n = std::max(1u, std::thread::hardware_concurrency());
-  for (std::size_t i = 0; i < n; ++i) {
-    threads_.emplace_back([this] {
+  for (auto& loop : loops_) {
+    Sweep(*loop);
+    loop->thread = std::thread([this, l = loop.get()] {
+      t_current_loop = l;
       for (;;) {
         try {
-          io_.run();
+          l->io.run();
           return;
         } catch (const std::exception& e) {
           spdlog::error("event=io_thread_exception error=\"{}\"", e.what());
@@ -526,21 +599,41 @@ Status Server::Impl::Start() {
   return {};
 }
 
+void Server::Impl::Sweep(Loop& loop) {
+  loop.sweep.expires_after(sweep_period_);
+  loop.sweep.async_wait([this, &loop](const asio::error_code& ec) {
+    if (ec) return;
+    const auto now = SteadyClock::now();
+    for (auto& c : loop.Open()) c->ExpireIfDue(now);
+    Sweep(loop);
+  });
+}
+
 void Server::Impl::Accept() {
-  acceptor_.async_accept(
-      asio::make_strand(io_), [this](const asio::error_code& ec, tcp::socket socket) {
-        if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
+  // Accepted on loop 0; each new socket belongs to the next loop in turn.
+  Loop& target = *loops_[next_loop_];
+  next_loop_ = (next_loop_ + 1) % loops_.size();
+  acceptor_->async_accept(
+      target.io, [this, &target](const asio::error_code& ec, tcp::socket socket) {
+        if (ec == asio::error::operation_aborted || !acceptor_->is_open()) return;
         if (!ec) {
           if (connections_.load() >= options_.max_connections || stopping_) {
             asio::error_code ignored;
             socket.close(ignored);
           } else {
             ++connections_;
+            std::shared_ptr<ConnectionBase> conn;
             if (ssl_) {
-              std::make_shared<Connection<TlsStream>>(*this, TlsStream(std::move(socket), *ssl_))
-                  ->Start();
+              auto c = std::make_shared<Connection<TlsStream>>(*this, target,
+                                                               TlsStream(std::move(socket), *ssl_));
+              asio::post(target.io, [c] { c->Start(); });
             } else {
-              std::make_shared<Connection<PlainStream>>(*this, std::move(socket))->Start();
+              auto c = std::make_shared<Connection<PlainStream>>(*this, target, std::move(socket));
+              if (&target == t_current_loop) {
+                c->Start();
+              } else {
+                asio::post(target.io, [c] { c->Start(); });
+              }
             }
           }
         } else {
@@ -552,9 +645,9 @@ void Server::Impl::Accept() {
 
 void Server::Impl::Stop(std::chrono::milliseconds grace) {
   if (!started_ || stopping_.exchange(true)) return;
-  asio::post(io_, [this] {
+  asio::post(loops_.front()->io, [this] {
     asio::error_code ignored;
-    acceptor_.close(ignored);
+    acceptor_->close(ignored);
   });
   CloseAll(/*only_if_idle=*/true);
   const auto deadline = SteadyClock::now() + grace;
@@ -566,10 +659,13 @@ void Server::Impl::Stop(std::chrono::milliseconds grace) {
   while (connections_.load() > 0 && SteadyClock::now() < close_deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
-  work_.reset();
-  io_.stop();
-  for (auto& t : threads_) t.join();
-  threads_.clear();
+  for (auto& loop : loops_) {
+    loop->work.reset();
+    loop->io.stop();
+  }
+  for (auto& loop : loops_) {
+    if (loop->thread.joinable()) loop->thread.join();
+  }
 }
 
 Server::Server(ServerOptions options, Dispatcher dispatcher)
