@@ -22,23 +22,30 @@ void RegisterProcessInstanceRoutes(RouteTable& table, engine::Engine& engine) {
       .method = "POST",
       .path = "/api/v1/process-definitions/key/{key}/start",
       .scope = kScopeRun,
-      .handler = [&engine](const Call& call) -> Result<http::Response> {
-        auto body = ej::OptionalObjectBody(call.request);
-        if (!body) return Fail(body.error());
-        if (auto st = RejectUnknownFields(*body, {"variables", "businessKey"}); !st) {
-          return Fail(st.error());
-        }
-        auto variables = ej::VariablesField(*body);
-        if (!variables) return Fail(variables.error());
-        auto business_key = OptionalString(*body, "businessKey");
-        if (!business_key) return Fail(business_key.error());
-        auto started = engine.Start(std::string(call.request.Param("key")), *variables,
-                                    *business_key, call.principal.name);
-        if (!started) return Fail(started.error());
-        http::Response r = JsonResponse(201, ej::Instance(*started));
-        r.Set("Location", "/api/v1/process-instances/" + started->instance.id);
-        return r;
-      },
+      // Asynchronous: the I/O thread parses and moves on; the engine answers once the instance
+      // is committed (on SQLite together with other calls, store/group_commit.h).
+      .async_handler =
+          [&engine](const Call& call, http::RequestPtr,
+                    std::function<void(Result<http::Response>)> done) {
+            auto body = ej::OptionalObjectBody(call.request);
+            if (!body) return done(Fail(body.error()));
+            if (auto st = RejectUnknownFields(*body, {"variables", "businessKey"}); !st) {
+              return done(Fail(st.error()));
+            }
+            auto variables = ej::VariablesField(*body);
+            if (!variables) return done(Fail(variables.error()));
+            auto business_key = OptionalString(*body, "businessKey");
+            if (!business_key) return done(Fail(business_key.error()));
+            engine.StartAsync(std::string(call.request.Param("key")), std::move(*variables),
+                              std::move(*business_key), call.principal.name,
+                              [done = std::move(done)](Result<engine::InstanceView> started) {
+                                if (!started) return done(Fail(started.error()));
+                                http::Response r = JsonResponse(201, ej::Instance(*started));
+                                r.Set("Location",
+                                      "/api/v1/process-instances/" + started->instance.id);
+                                done(std::move(r));
+                              });
+          },
       .summary = "Start an instance of the latest version of a process",
   });
 

@@ -88,24 +88,30 @@ void RegisterTaskRoutes(RouteTable& table, engine::Engine& engine) {
       .method = "POST",
       .path = "/api/v1/tasks/{id}/complete",
       .scope = kScopeRun,
-      .handler = [&engine](const Call& call) -> Result<http::Response> {
-        auto body = ej::OptionalObjectBody(call.request);
-        if (!body) return Fail(body.error());
-        if (auto st = RejectUnknownFields(*body, {"variables", "user"}); !st) {
-          return Fail(st.error());
-        }
-        auto variables = ej::VariablesField(*body);
-        if (!variables) return Fail(variables.error());
-        auto user = ej::ActingUser(call.principal, *body);
-        if (!user) return Fail(user.error());
-        // A program that names no user completes whoever holds the task; a person, or a
-        // program acting for a named user, must hold it (or nobody must).
-        const bool as_user = ej::VisibilityOf(call.principal).has_value() || body->contains("user");
-        auto st = engine.Complete(IdOf(call), *variables, *user, ej::VisibilityOf(call.principal),
-                                  as_user);
-        if (!st) return Fail(st.error());
-        return NoContent();
-      },
+      // Asynchronous like starting an instance (process_instances.cc).
+      .async_handler =
+          [&engine](const Call& call, http::RequestPtr,
+                    std::function<void(Result<http::Response>)> done) {
+            auto body = ej::OptionalObjectBody(call.request);
+            if (!body) return done(Fail(body.error()));
+            if (auto st = RejectUnknownFields(*body, {"variables", "user"}); !st) {
+              return done(Fail(st.error()));
+            }
+            auto variables = ej::VariablesField(*body);
+            if (!variables) return done(Fail(variables.error()));
+            auto user = ej::ActingUser(call.principal, *body);
+            if (!user) return done(Fail(user.error()));
+            // A program that names no user completes whoever holds the task; a person, or a
+            // program acting for a named user, must hold it (or nobody must).
+            auto visible_to = ej::VisibilityOf(call.principal);
+            const bool as_user = visible_to.has_value() || body->contains("user");
+            engine.CompleteAsync(IdOf(call), std::move(*variables), std::move(*user),
+                                 std::move(visible_to), as_user,
+                                 [done = std::move(done)](Status st) {
+                                   if (!st) return done(Fail(st.error()));
+                                   done(NoContent());
+                                 });
+          },
       .summary = "Complete a user task; the instance moves on",
   });
 }

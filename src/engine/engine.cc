@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <future>
+#include <memory>
 
 #include "core/ids.h"
 
@@ -18,6 +20,27 @@ constexpr long long kMaxLockMs = 30LL * 24 * 3600 * 1000;
 
 std::unexpected<Error> NotFound(const std::string& what) {
   return Fail(ErrorCode::kNotFound, what);
+}
+
+bool LostVersionRace(const Status& st) { return !st && st.error().problem == kVersionConflict; }
+
+// The answer once retries are over: a race still lost is a plain 409 for the caller.
+Status AfterRetries(const Status& st) {
+  if (LostVersionRace(st)) {
+    return Fail(ErrorCode::kConflict, "the process instance was changed concurrently; retry",
+                "conflict");
+  }
+  return st;
+}
+
+// Runs an ...Async call and waits for its result (the synchronous API on top of the
+// asynchronous one).
+template <typename T, typename Call>
+Result<T> Wait(Call call) {
+  std::promise<Result<T>> promise;
+  std::future<Result<T>> future = promise.get_future();
+  call([&promise](Result<T> r) { promise.set_value(std::move(r)); });
+  return future.get();
 }
 
 }  // namespace
@@ -57,14 +80,21 @@ Result<DefinitionPtr> Engine::Parsed(EngineTx& tx, const DefinitionRecord& recor
 Status Engine::WriteWithRetry(const std::function<Status(EngineTx&)>& fn) {
   for (int attempt = 0;; ++attempt) {
     Status st = repository_.Write(fn);
-    if (st || st.error().problem != kVersionConflict || attempt >= options_.conflict_retries) {
-      if (!st && st.error().problem == kVersionConflict) {
-        return Fail(ErrorCode::kConflict, "the process instance was changed concurrently; retry",
-                    "conflict");
-      }
-      return st;
-    }
+    if (!LostVersionRace(st) || attempt >= options_.conflict_retries) return AfterRetries(st);
   }
+}
+
+void Engine::WriteWithRetryAsync(std::function<Status(EngineTx&)> fn,
+                                 std::function<void(Status)> done, int attempt) {
+  auto shared_fn = std::make_shared<std::function<Status(EngineTx&)>>(std::move(fn));
+  repository_.WriteAsync([shared_fn](EngineTx& tx) { return (*shared_fn)(tx); },
+                         [this, shared_fn, done = std::move(done), attempt](Status st) mutable {
+                           if (LostVersionRace(st) && attempt < options_.conflict_retries) {
+                             WriteWithRetryAsync(*shared_fn, std::move(done), attempt + 1);
+                             return;
+                           }
+                           done(AfterRetries(st));
+                         });
 }
 
 Result<InstanceRecord> Engine::LoadInstance(EngineTx& tx, const std::string& id) {
@@ -221,34 +251,58 @@ Status Engine::DeleteDefinition(const std::string& id, bool cascade, const std::
 Result<InstanceView> Engine::Start(const std::string& key, const json& variables,
                                    const std::optional<std::string>& business_key,
                                    const std::string& actor) {
-  if (!variables.is_object()) {
-    return Fail(ErrorCode::kInvalidArgument, "variables must be a JSON object");
-  }
-  InstanceView view;
-  Status st = repository_.Write([&](EngineTx& tx) -> Status {
-    auto latest = tx.LatestDefinition(key, /*with_xml=*/false);
-    if (!latest) return Fail(latest.error());
-    if (!*latest) return NotFound(fmt::format("no process definition with key '{}'", key));
-    auto def = Parsed(tx, **latest);
-    if (!def) return Fail(def.error());
-    InstanceRecord instance;
-    instance.id = NewId();
-    instance.definition_id = (*latest)->id;
-    instance.definition_key = (*latest)->key;
-    instance.definition_version = (*latest)->version;
-    instance.business_key = business_key;
-    instance.started_at = NowMs();
-    instance.started_by = actor;
-    instance.variables = variables;
-    Execution exec(**def, instance, instance.started_at, actor, options_.step_budget);
-    exec.Start();
-    if (auto p = Persist(tx, instance, exec, true); !p) return p;
-    view.instance = std::move(instance);
-    view.incidents = exec.incidents;
-    return {};
+  return Wait<InstanceView>([&](std::function<void(Result<InstanceView>)> done) {
+    StartAsync(key, variables, business_key, actor, std::move(done));
   });
-  if (!st) return Fail(st.error());
-  return view;
+}
+
+void Engine::StartAsync(std::string key, json variables, std::optional<std::string> business_key,
+                        std::string actor, std::function<void(Result<InstanceView>)> done) {
+  if (!variables.is_object()) {
+    done(Fail(ErrorCode::kInvalidArgument, "variables must be a JSON object"));
+    return;
+  }
+  struct State {
+    std::string key;
+    json variables;
+    std::optional<std::string> business_key;
+    std::string actor;
+    InstanceView view;
+  };
+  auto state = std::make_shared<State>(
+      State{std::move(key), std::move(variables), std::move(business_key), std::move(actor), {}});
+  repository_.WriteAsync(
+      [this, state](EngineTx& tx) -> Status {
+        auto latest = tx.LatestDefinition(state->key, /*with_xml=*/false);
+        if (!latest) return Fail(latest.error());
+        if (!*latest) {
+          return NotFound(fmt::format("no process definition with key '{}'", state->key));
+        }
+        auto def = Parsed(tx, **latest);
+        if (!def) return Fail(def.error());
+        InstanceRecord instance;
+        instance.id = NewId();
+        instance.definition_id = (*latest)->id;
+        instance.definition_key = (*latest)->key;
+        instance.definition_version = (*latest)->version;
+        instance.business_key = state->business_key;
+        instance.started_at = NowMs();
+        instance.started_by = state->actor;
+        instance.variables = state->variables;
+        Execution exec(**def, instance, instance.started_at, state->actor, options_.step_budget);
+        exec.Start();
+        if (auto p = Persist(tx, instance, exec, true); !p) return p;
+        state->view.instance = std::move(instance);
+        state->view.incidents = exec.incidents;
+        return {};
+      },
+      [state, done = std::move(done)](Status st) {
+        if (!st) {
+          done(Fail(st.error()));
+          return;
+        }
+        done(std::move(state->view));
+      });
 }
 
 Result<Page<InstanceView>> Engine::ListInstances(const InstanceFilter& filter,
@@ -430,32 +484,55 @@ Status Engine::Unclaim(const std::string& id, const std::optional<Visibility>& v
 
 Status Engine::Complete(const std::string& id, const json& variables, const std::string& user,
                         const std::optional<Visibility>& visible_to, bool as_user) {
-  if (!variables.is_null() && !variables.is_object()) {
-    return Fail(ErrorCode::kInvalidArgument, "variables must be a JSON object");
-  }
-  return WriteWithRetry([&](EngineTx& tx) -> Status {
-    auto task = OpenTask(tx, id, visible_to);
-    if (!task) return Fail(task.error());
-    if (as_user && task->assignee && *task->assignee != user) {
-      return Fail(ErrorCode::kConflict,
-                  fmt::format("the task is assigned to '{}'", *task->assignee), "task-claimed");
-    }
-    auto instance = LoadInstance(tx, task->instance_id);
-    if (!instance) return Fail(instance.error());
-    auto def = DefinitionOf(tx, *instance);
-    if (!def) return Fail(def.error());
-    Execution exec(**def, *instance, NowMs(), user, options_.step_budget);
-    if (auto st = exec.CompleteTask(id, variables); !st) {
-      return Fail(ErrorCode::kConflict, st.error().detail, st.error().problem);
-    }
-    // The completed task is closed by the execution only if it was waiting; record who did it.
-    auto closed = tx.CloseUserTask(id, kTaskCompleted, NowMs(), user);
-    if (!closed) return Fail(closed.error());
-    if (!*closed) {
-      return Fail(ErrorCode::kConflict, "the task was completed concurrently", kVersionConflict);
-    }
-    return Persist(tx, *instance, exec, false);
+  return Wait<void>([&](std::function<void(Status)> done) {
+    CompleteAsync(id, variables, user, visible_to, as_user, std::move(done));
   });
+}
+
+void Engine::CompleteAsync(std::string id, json variables, std::string user,
+                           std::optional<Visibility> visible_to, bool as_user,
+                           std::function<void(Status)> done) {
+  if (!variables.is_null() && !variables.is_object()) {
+    done(Fail(ErrorCode::kInvalidArgument, "variables must be a JSON object"));
+    return;
+  }
+  struct Args {
+    std::string id;
+    json variables;
+    std::string user;
+    std::optional<Visibility> visible_to;
+    bool as_user;
+  };
+  auto args = std::make_shared<const Args>(
+      Args{std::move(id), std::move(variables), std::move(user), std::move(visible_to), as_user});
+  WriteWithRetryAsync(
+      [this, args](EngineTx& tx) -> Status {
+        const std::string& task_id = args->id;
+        auto task = OpenTask(tx, task_id, args->visible_to);
+        if (!task) return Fail(task.error());
+        if (args->as_user && task->assignee && *task->assignee != args->user) {
+          return Fail(ErrorCode::kConflict,
+                      fmt::format("the task is assigned to '{}'", *task->assignee), "task-claimed");
+        }
+        auto instance = LoadInstance(tx, task->instance_id);
+        if (!instance) return Fail(instance.error());
+        auto def = DefinitionOf(tx, *instance);
+        if (!def) return Fail(def.error());
+        Execution exec(**def, *instance, NowMs(), args->user, options_.step_budget);
+        if (auto st = exec.CompleteTask(task_id, args->variables); !st) {
+          return Fail(ErrorCode::kConflict, st.error().detail, st.error().problem);
+        }
+        // The completed task is closed by the execution only if it was waiting; record who did
+        // it.
+        auto closed = tx.CloseUserTask(task_id, kTaskCompleted, NowMs(), args->user);
+        if (!closed) return Fail(closed.error());
+        if (!*closed) {
+          return Fail(ErrorCode::kConflict, "the task was completed concurrently",
+                      kVersionConflict);
+        }
+        return Persist(tx, *instance, exec, false);
+      },
+      std::move(done));
 }
 
 // ---- external tasks ----

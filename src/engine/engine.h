@@ -74,6 +74,11 @@ class Engine {
   [[nodiscard]] Result<InstanceView> Start(const std::string& key, const nlohmann::json& variables,
                                            const std::optional<std::string>& business_key,
                                            const std::string& actor);
+  // The same without blocking the caller (for the I/O threads): `done` gets the result once
+  // the instance is committed, possibly on another thread (EngineRepository::WriteAsync).
+  void StartAsync(std::string key, nlohmann::json variables,
+                  std::optional<std::string> business_key, std::string actor,
+                  std::function<void(Result<InstanceView>)> done);
   [[nodiscard]] Result<Page<InstanceView>> ListInstances(const InstanceFilter& filter,
                                                          const PageRequest& page);
   [[nodiscard]] Result<InstanceView> GetInstance(const std::string& id);
@@ -97,6 +102,10 @@ class Engine {
   [[nodiscard]] Status Complete(const std::string& id, const nlohmann::json& variables,
                                 const std::string& user,
                                 const std::optional<Visibility>& visible_to, bool as_user = true);
+  // The same without blocking the caller; see StartAsync.
+  void CompleteAsync(std::string id, nlohmann::json variables, std::string user,
+                     std::optional<Visibility> visible_to, bool as_user,
+                     std::function<void(Status)> done);
 
   // External tasks.
   [[nodiscard]] Result<std::vector<LockedExternalTask>> FetchAndLock(
@@ -114,6 +123,9 @@ class Engine {
   Result<DefinitionPtr> Parsed(EngineTx& tx, const DefinitionRecord& record);
   // Runs `fn` in a write transaction, again when it lost a version race.
   Status WriteWithRetry(const std::function<Status(EngineTx&)>& fn);
+  // The same without waiting: `done` gets the final result.
+  void WriteWithRetryAsync(std::function<Status(EngineTx&)> fn, std::function<void(Status)> done,
+                           int attempt = 0);
   // Writes an instance moved by `exec` and everything the execution recorded.
   Status Persist(EngineTx& tx, InstanceRecord& instance, const Execution& exec, bool insert);
   Result<InstanceRecord> LoadInstance(EngineTx& tx, const std::string& id);

@@ -100,6 +100,13 @@ class EngineRepository {
   virtual ~EngineRepository() = default;
   [[nodiscard]] virtual Status Write(const std::function<Status(EngineTx&)>& fn) = 0;
   [[nodiscard]] virtual Status Read(const std::function<Status(EngineTx&)>& fn) = 0;
+  // Write without waiting: `done` gets the result once the transaction is committed (or rolled
+  // back), possibly later and on another thread, so an I/O thread can serve other requests
+  // meanwhile. `fn` must own what it uses (it may run after the caller returned). The default
+  // runs it at once on the calling thread.
+  virtual void WriteAsync(std::function<Status(EngineTx&)> fn, std::function<void(Status)> done) {
+    done(Write(fn));
+  }
 };
 
 }  // namespace ordo::engine

@@ -629,11 +629,31 @@ class SqlTx final : public engine::EngineTx {
 
 }  // namespace
 
+EngineSqlRepository::EngineSqlRepository(Database& db) : db_(db) {
+  if (db_.dialect() == Dialect::kSqlite) committer_ = std::make_unique<GroupCommitter>(db_);
+}
+
 Status EngineSqlRepository::Write(const std::function<Status(engine::EngineTx&)>& fn) {
-  return db_.Write<void>([&](soci::session& s) -> Status {
+  auto job = [&](soci::session& s) -> Status {
     SqlTx tx(s, db_.dialect());
     return fn(tx);
-  });
+  };
+  if (committer_) return committer_->Run(job);
+  return db_.Write<void>(job);
+}
+
+void EngineSqlRepository::WriteAsync(std::function<Status(engine::EngineTx&)> fn,
+                                     std::function<void(Status)> done) {
+  if (!committer_) {
+    done(Write(fn));
+    return;
+  }
+  committer_->Submit(
+      [fn = std::move(fn), dialect = db_.dialect()](soci::session& s) -> Status {
+        SqlTx tx(s, dialect);
+        return fn(tx);
+      },
+      std::move(done));
 }
 
 Status EngineSqlRepository::Read(const std::function<Status(engine::EngineTx&)>& fn) {

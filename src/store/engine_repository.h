@@ -5,22 +5,34 @@
 // concurrent callers safe on both databases, and on PostgreSQL fetch-and-lock also skips rows
 // another transaction is locking (FOR UPDATE SKIP LOCKED).
 //
-// Thread-safe (each call takes its own pooled session). Borrows the Database.
+// On SQLite every write goes through one GroupCommitter (group_commit.h): SQLite has a single
+// writer anyway, and concurrent engine calls then share one COMMIT/fsync instead of queueing
+// for one each. On PostgreSQL each write is its own transaction on a pooled session (the
+// database groups concurrent commits itself, and serialising nodes' writers in-process could
+// dead-lock on row locks held across nodes).
+//
+// Thread-safe (reads take their own pooled session). Borrows the Database.
+
+#include <memory>
 
 #include "engine/repository.h"
 #include "store/database.h"
+#include "store/group_commit.h"
 
 namespace ordo::store {
 
 class EngineSqlRepository final : public engine::EngineRepository {
  public:
-  explicit EngineSqlRepository(Database& db) : db_(db) {}
+  explicit EngineSqlRepository(Database& db);
 
   Status Write(const std::function<Status(engine::EngineTx&)>& fn) override;
   Status Read(const std::function<Status(engine::EngineTx&)>& fn) override;
+  void WriteAsync(std::function<Status(engine::EngineTx&)> fn,
+                  std::function<void(Status)> done) override;
 
  private:
   Database& db_;
+  std::unique_ptr<GroupCommitter> committer_;  // SQLite only
 };
 
 }  // namespace ordo::store
