@@ -30,8 +30,10 @@ test: build
 unit: build
 	cd $(BUILD) && ctest --output-on-failure -L unit -j$(JOBS)
 
+# Issue 8: Ordo side by side with nginx, Caddy and Node and the goals it must show
+# (docs/benchmark.md); about 10 minutes. BENCH_ARGS=--smoke: a 20-second check that it runs.
 bench: build
-	scripts/bench.sh $(BUILD)
+	scripts/bench.sh $(BUILD) $(BENCH_ARGS)
 
 format:
 	clang-format -i $$(git ls-files 'src/*.cc' 'src/*.h' 'bench/*.cc')

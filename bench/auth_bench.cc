@@ -1,6 +1,8 @@
 // Micro-benchmarks of the authentication paths (issue 3 "Done when"): one Basic check uncached
 // (argon2id at the OWASP defaults, through the hash pool) and cached, one Bearer check (JWS
-// verify + live-access table + generation), one token issuance; HS256 and EdDSA.
+// verify + live-access table + generation), one token issuance; HS256 and EdDSA. And the
+// argon2id verification alone, which bench/run.py runs pinned to the server's CPU to know the
+// "hash limit" of issue 8 (S4, S6): hash workers x this rate.
 //
 //   cmake --build build --target ordo_auth_bench && build/bench/ordo_auth_bench
 #include <benchmark/benchmark.h>
@@ -10,6 +12,8 @@
 #include <future>
 
 #include "auth/basic_verifier.h"
+#include "auth/password_hash.h"
+#include "auth/secrets.h"
 #include "auth/token_service.h"
 #include "core/ids.h"
 #include "store/migrations.h"
@@ -58,6 +62,23 @@ struct Fixture {
   std::unique_ptr<TokenService> tokens;
   std::string key, secret;
 };
+
+// One crypto_pwhash_str_verify (through VerifyPassword) at the server's default parameters
+// (HashParams{}: t=2, m=19 MiB, p=1): the cost every Basic cache miss and token request pays.
+// No pool, no database: the rate one hash worker could reach if it did nothing else.
+void BM_Argon2idVerify(benchmark::State& state) {
+  if (sodium_init() < 0) std::abort();
+  std::string secret = NewSecretKey();
+  auto phc = HashPassword(secret, HashParams{});
+  if (!phc) {
+    state.SkipWithError("hash failed");
+    return;
+  }
+  for (auto _ : state) {
+    if (!VerifyPassword(*phc, secret)) state.SkipWithError("not verified");
+  }
+}
+BENCHMARK(BM_Argon2idVerify)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_BasicUncached(benchmark::State& state) {
   Fixture f;

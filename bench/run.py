@@ -1,0 +1,372 @@
+#!/usr/bin/python3
+"""`make bench` (issue 8): Ordo side by side with nginx, Caddy and Node in one run, and the
+goals it must show.
+
+Every server under test (Ordo, each peer, PostgreSQL) runs pinned to CPU 0; the load (wrk
+-t1, or the engine driver) pinned to CPU 1. Each configuration gets a warm-up run, then a
+measured one; rounds interleave the configurations (A B C ... A B C ...) and the table reports
+the median of the rounds, with the ratios of the issue's goals. Scenarios whose answers must all
+be 2xx stop the run if one is not. Output: a table on stdout, bench/results/latest.json (raw
+numbers of every round) and bench/results/latest.svg (bar chart).
+
+  bench/run.py --build build            the full benchmark (3 rounds of 10 s, ~10 minutes)
+  bench/run.py --build build --smoke    1 round of 1 s, no warm-up, no PostgreSQL (ctest)
+
+Exit status 0 when the benchmark ran, whether or not every goal was met (the table says MISS);
+1 when the harness failed; 130 on Ctrl-C. docs/benchmark.md explains each scenario.
+"""
+import argparse
+import json
+import platform
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import zlib
+import secrets as pysecrets
+from pathlib import Path
+
+import requests
+
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE), str(HERE / "peers")]
+
+import procs  # noqa: E402
+import report  # noqa: E402
+import wrk  # noqa: E402
+from ordo import Ordo, basic_header, serve_flags  # noqa: E402
+from peers import start_caddy, start_nginx, start_node  # noqa: E402
+from wrk import HarnessError  # noqa: E402
+
+ROOT = HERE.parent
+S2_PROBE_PAUSE_MS = 2       # S4: the S2 probe sends ~1 request per 2 ms per connection
+FLOOD_ALLOWED = {401, 429, 503}
+ARGON2_WORKER_MIB = 19      # S5: the memory budget per hash worker (argon2id m = 19 MiB)
+
+
+def progress(msg):
+    print(msg, flush=True)
+
+
+class Run:
+    """What one invocation measures: its settings, the processes under test, the results of
+    every round."""
+
+    def __init__(self, args, tmp):
+        self.args, self.tmp = args, Path(tmp)
+        self.build = Path(args.build).resolve()
+        self.binary = self.build / "ordo"
+        self.smoke = args.smoke
+        self.rounds = args.rounds or (1 if self.smoke else 3)
+        self.seconds = args.seconds or (1 if self.smoke else 10)
+        self.warmup = 0 if self.smoke else args.warmup
+        self.s7_seconds = 2 if self.smoke else self.seconds
+        self.results = {}   # config -> [per-round dict]
+        self.notes = []     # what was skipped or assumed, printed under the table
+        self.round = 0
+        self.idle_rss = None
+        self.hash_workers = None  # of the cache-off instance, from /metrics
+        self.pg_state = None      # scripts/pg-cluster.sh state file, when PostgreSQL runs
+
+    def record(self, config, **values):
+        self.results.setdefault(config, []).append(dict(values, round=self.round))
+
+    def say(self, label, text):
+        progress(f"[round {self.round}/{self.rounds}] {label} … {text}")
+
+    # --- wrk scenarios -------------------------------------------------------------------
+    def load(self, config, label, url, server_pid, **kw):
+        """Warm-up, then a measured wrk run with the server's RSS sampled; all answers 2xx."""
+        if kw.get("header"):
+            prime(url, kw["header"])
+        if self.warmup:
+            wrk.require_2xx(wrk.run(url, self.warmup, label + " (warm-up)", **kw), label)
+        with procs.RssSampler(server_pid) as rss:
+            r = wrk.run(url, self.seconds, label, **kw)
+        wrk.require_2xx(r, label)
+        self.record(config, rps=r.rps, p99_ms=r.p99_ms, p50_ms=r.p50_ms, rss_mib=rss.peak,
+                    requests=r.requests, socket_errors=r.socket_errors())
+        self.say(label, f"{r.rps:,.0f} req/s p99 {r.p99_ms:.2f} ms RSS {rss.peak:.1f} MiB")
+        return r
+
+    def side_by_side(self, server_pid, main, alongside):
+        """Two wrk runs at once (both on the load CPU): `main` and `alongside` are
+        (label, url, kwargs); returns their results and the server's peak RSS."""
+        def both(seconds):
+            p1 = wrk.start(main[1], seconds, **main[2])
+            p2 = wrk.start(alongside[1], seconds, **alongside[2])
+            return wrk.finish(p1, main[0]), wrk.finish(p2, alongside[0])
+        if self.warmup:
+            both(self.warmup)
+        with procs.RssSampler(server_pid) as rss:
+            r1, r2 = both(self.seconds)
+        return r1, r2, rss.peak
+
+
+def prime(url, header):
+    """One request before the load, so that a cache of checked credentials (Caddy's, Ordo's)
+    holds the credential before 32 connections ask for it at once: the cached scenarios
+    measure the cache, not 32 simultaneous first hashes (which would not even fit into a
+    one-second smoke run)."""
+    name, value = header.split(": ", 1)
+    r = requests.get(url, headers={name: value}, timeout=30)
+    if not 200 <= r.status_code < 300:
+        raise HarnessError(f"{url}: the first request was answered {r.status_code}")
+
+
+def well_formed_secret():
+    """A secret key that passes Ordo's format and checksum test (secrets.h), so the server has
+    to run the hash to refuse it."""
+    alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+    body = "".join(pysecrets.choice(alphabet[10:] + alphabet[:10]) for _ in range(43))
+    crc, digits = zlib.crc32(body.encode()), []
+    for _ in range(6):
+        crc, d = divmod(crc, 62)
+        digits.append(alphabet[d])
+    return "ordo_sk_" + body + "".join(reversed(digits))
+
+
+def unknown_access_key():
+    return "ordo_ak_" + "".join(pysecrets.choice("abcdefghijkmnpqrstuvwxyzABCDEFGH23456789")
+                                for _ in range(20))
+
+
+def argon2_rate(run):
+    """argon2id verifications per second on the server CPU, measured alone (bench/auth_bench.cc
+    BM_Argon2idVerify)."""
+    exe = run.build / "bench" / "ordo_auth_bench"
+    if not exe.exists():
+        raise HarnessError(f"{exe} is missing (cmake --build {run.build} --target ordo_auth_bench)")
+    out = subprocess.run(["taskset", "-c", procs.SERVER_CPU, str(exe),
+                          "--benchmark_filter=^BM_Argon2idVerify$", "--benchmark_format=json",
+                          f"--benchmark_min_time={0.2 if run.smoke else 1.0}"],
+                         capture_output=True, text=True)
+    if out.returncode != 0:
+        raise HarnessError(f"ordo_auth_bench failed: {out.stderr[-500:]}")
+    bench = json.loads(out.stdout[out.stdout.index("{"):])["benchmarks"][0]
+    ms = bench["real_time"] * {"ns": 1e-6, "us": 1e-3, "ms": 1, "s": 1000}[bench["time_unit"]]
+    rate = 1000 / ms
+    run.record("argon2", rps=rate, ms_per_verify=ms)
+    run.say("argon2id verify alone", f"{rate:,.1f} verifications/s ({ms:.1f} ms each)")
+    return rate
+
+
+def engine_round_trip(run, config, label, server, token):
+    exe = run.build / "bench" / "ordo_engine_load"
+    cmd = ["taskset", "-c", procs.LOAD_CPU, str(exe), "--url", server.url, "--token", token,
+           "--seconds", str(run.s7_seconds), "--connections", "32",
+           "--warmup", str(0 if run.smoke else run.args.warmup)]
+    with procs.RssSampler(server.pid) as rss:
+        out = subprocess.run(cmd, capture_output=True, text=True)
+    if out.returncode != 0:
+        raise HarnessError(f"{label}: ordo_engine_load exited with {out.returncode}: "
+                           f"{out.stderr[-500:]}")
+    lines = [ln for ln in out.stdout.splitlines() if ln.startswith("{")]
+    if not lines:
+        raise HarnessError(f"{label}: ordo_engine_load printed no JSON line: {out.stdout[-500:]}")
+    j = json.loads(lines[-1])
+    if j["errors"]:
+        raise HarnessError(f"{label}: {j['errors']} round trips failed ({out.stderr[-500:]})")
+    if not j["instances"]:
+        raise HarnessError(f"{label}: no instance completed")
+    run.record(config, rps=j["instancesPerSecond"], p99_ms=j["p99Ms"], rss_mib=rss.peak,
+               instances=j["instances"])
+    run.say(label, f"{j['instancesPerSecond']:,.0f} instances/s p99 {j['p99Ms']:.2f} ms")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--build", default="build", help="build folder with ordo and bench/")
+    ap.add_argument("--smoke", action="store_true", help="1 round of 1 s: does the harness run?")
+    ap.add_argument("--rounds", type=int, help="rounds (default 3; smoke 1)")
+    ap.add_argument("--seconds", type=int, help="seconds per measured run (default 10; smoke 1)")
+    ap.add_argument("--warmup", type=int, default=2, help="seconds of warm-up per run (default 2)")
+    ap.add_argument("--no-postgres", action="store_true", help="skip S7 on PostgreSQL")
+    ap.add_argument("--out", help="folder for latest.json and latest.svg "
+                    "(default bench/results; smoke: the temporary folder)")
+    args = ap.parse_args()
+
+    # Ctrl-C or a kill: unwind through the finally blocks, which stop every child.
+    def interrupted(signum, frame):
+        raise KeyboardInterrupt
+    signal.signal(signal.SIGTERM, interrupted)
+
+    started = time.time()
+    with tempfile.TemporaryDirectory(prefix="ordo-bench-") as tmp:
+        run = Run(args, tmp)
+        try:
+            benchmark(run)
+            out = Path(args.out) if args.out else (Path(tmp) if run.smoke else HERE / "results")
+            summary = report.summarize(run)
+            report.print_table(summary)
+            report.write(summary, out)
+            progress(f"\nwrote {out / 'latest.json'} and {out / 'latest.svg'} "
+                     f"in {time.time() - started:.0f} s")
+            if run.smoke:
+                report.check_smoke(summary)
+            return 0
+        except HarnessError as e:
+            print(f"\nbench: FAILED: {e}", file=sys.stderr, flush=True)
+            return 1
+        except KeyboardInterrupt:
+            print("\nbench: interrupted", file=sys.stderr, flush=True)
+            return 130
+        finally:
+            procs.stop_all()
+            if run.pg_state:
+                subprocess.run([str(ROOT / "scripts" / "pg-cluster.sh"), "stop",
+                                str(run.pg_state)], capture_output=True)
+
+
+def start_postgres(run):
+    """A throwaway PostgreSQL cluster pinned to the server CPU (it is part of the server under
+    test); returns the URL of a fresh database."""
+    run.pg_state = run.tmp / "pg.state"
+    out = subprocess.run(["taskset", "-c", procs.SERVER_CPU, str(ROOT / "scripts" / "pg-cluster.sh"),
+                          "start", str(run.pg_state)], capture_output=True, text=True)
+    if out.returncode != 0:
+        raise HarnessError(f"PostgreSQL did not start: {out.stderr[-500:]}")
+    port = next(line.split("=", 1)[1] for line in run.pg_state.read_text().splitlines()
+                if line.startswith("PG_PORT="))
+    admin = f"postgresql://postgres@127.0.0.1:{port}/postgres"
+    subprocess.run(["psql", "-X", "-q", admin, "-c", "CREATE DATABASE ordo_bench"], check=True,
+                   capture_output=True)
+    return f"postgresql://postgres@127.0.0.1:{port}/ordo_bench"
+
+
+def benchmark(run):
+    progress(f"bench: {run.rounds} round(s) of {run.seconds} s (+{run.warmup} s warm-up) per "
+             f"configuration; servers on CPU {procs.SERVER_CPU}, load on CPU {procs.LOAD_CPU}")
+    if not run.binary.exists():
+        raise HarnessError(f"{run.binary} is missing: build first (make build)")
+    flags = serve_flags(run.binary)
+
+    # --- start everything under test ---------------------------------------------------
+    progress("bench: starting the peers (nginx, Caddy, Node)")
+    try:
+        peers = [start_nginx(run.tmp), start_caddy(run.tmp), start_node(run.tmp)]
+    except (RuntimeError, OSError, subprocess.CalledProcessError) as e:
+        raise HarnessError(f"a peer did not start: {e}") from e
+
+    progress("bench: starting Ordo")
+    main_srv = Ordo(run.binary, run.tmp, "ordo-main")
+    time.sleep(2)
+    run.idle_rss = procs.rss_mib(main_srv.pid)
+    progress(f"bench: Ordo idle RSS {run.idle_rss:.1f} MiB (2 s after start, before any request)")
+    key, secret = main_srv.create_access("bench")
+    basic = "Authorization: " + basic_header(key, secret)
+
+    nocache = None
+    if "--credential-cache-entries" in flags:
+        nocache = Ordo(run.binary, run.tmp, "ordo-nocache", ["--credential-cache-entries", "0"])
+        accesses = [nocache.create_access(f"bench-{i}") for i in range(8)]
+        run.hash_workers = nocache.metric("ordo_hash_workers")
+        if run.hash_workers is None:
+            run.hash_workers = 1
+            run.notes.append("/metrics has no ordo_hash_workers gauge: the hash limit assumes "
+                             "1 hash worker")
+        progress(f"bench: cache-off instance up, {run.hash_workers:g} hash worker(s)")
+    else:
+        run.hash_workers = None
+        run.notes.append("S4 and S6 skipped: this ordo has no --credential-cache-entries flag "
+                         "(needed to make every Basic check miss the cache)")
+        progress("bench: SKIP S4/S6 — ordo serve has no --credential-cache-entries flag yet")
+
+    engine_exe = run.build / "bench" / "ordo_engine_load"
+    engines = []  # (config, label, server, designer access)
+    if engine_exe.exists():
+        srv = Ordo(run.binary, run.tmp, "ordo-engine-sqlite")
+        engines.append(("S7sqlite", "S7 engine round trip, SQLite", srv,
+                        srv.create_access("bench-designer", "designer")))
+        if not run.smoke and not run.args.no_postgres:
+            progress("bench: starting PostgreSQL for S7")
+            srv = Ordo(run.binary, run.tmp, "ordo-engine-pg", db=start_postgres(run))
+            engines.append(("S7pg", "S7 engine round trip, PostgreSQL", srv,
+                            srv.create_access("bench-designer", "designer")))
+        elif not run.smoke:
+            run.notes.append("S7 on PostgreSQL skipped (--no-postgres)")
+    else:
+        run.notes.append(f"S7 skipped: {engine_exe} is missing")
+        progress(f"bench: SKIP S7 — {engine_exe} is missing")
+
+    me = main_srv.url + "/api/v1/me"
+    for run.round in range(1, run.rounds + 1):
+        # Tokens live 15 minutes: fresh ones each round.
+        bearer = "Authorization: Bearer " + main_srv.token(key, secret)
+        for peer, config in zip(peers, ["nginx", "caddy", "node"]):
+            run.load(config, peer.name, peer.url, peer.proc.pid, header=peer.header)
+        run.load("S1", "S1 GET /healthz", main_srv.url + "/healthz", main_srv.pid)
+        run.load("S2", "S2 bearer", me, main_srv.pid, header=bearer)
+        run.load("S3", "S3 basic (same credential)", me, main_srv.pid, header=basic)
+        if nocache:
+            hash_misses(run, nocache, accesses)
+        run.load("S6cached", "S6 POST /api/auth/jwt (cache on)", main_srv.url + "/api/auth/jwt",
+                 main_srv.pid, script="rotate.lua", timeout_s=10,
+                 script_args=["POST", "/api/auth/jwt", "body",
+                              json.dumps({"accessKey": key, "secretKey": secret})])
+        flood(run)
+        for config, label, srv, designer in engines:
+            engine_round_trip(run, config, label, srv, srv.token(*designer))
+
+
+def hash_misses(run, srv, accesses):
+    """S4 and S6 on the instance without a credential cache: every check pays argon2id."""
+    rate = argon2_rate(run)
+    key, secret = accesses[0]
+    probe_bearer = "Authorization: Bearer " + srv.token(key, secret)
+    misses = ("S4 basic, cache misses", srv.url + "/api/v1/me",
+              dict(script="rotate.lua", timeout_s=10,
+                   script_args=["GET", "/api/v1/me", "header"]
+                   + [basic_header(k, s) for k, s in accesses]))
+    probe = ("S4 meanwhile S2 probe", srv.url + "/api/v1/me",
+             dict(connections=4, script="paced.lua", header=probe_bearer,
+                  script_args=[str(S2_PROBE_PAUSE_MS)]))
+    r, p, rss = run.side_by_side(srv.pid, misses, probe)
+    wrk.require_2xx(r, misses[0])
+    wrk.require_2xx(p, probe[0])
+    limit = run.hash_workers * rate
+    run.record("S4", rps=r.rps, p99_ms=r.p99_ms, rss_mib=rss, hash_limit=limit,
+               socket_errors=r.socket_errors())
+    run.record("S4probe", rps=p.rps, p99_ms=p.p99_ms, rss_mib=rss)
+    run.say("S4 basic, cache misses", f"{r.rps:,.1f} verifications/s (hash limit {limit:,.1f}); "
+            f"S2 probe {p.rps:,.0f} req/s p99 {p.p99_ms:.2f} ms")
+    run.load("S6", "S6 POST /api/auth/jwt (cache off)", srv.url + "/api/auth/jwt", srv.pid,
+             script="rotate.lua", timeout_s=10,
+             script_args=["POST", "/api/auth/jwt", "body"]
+             + [json.dumps({"accessKey": k, "secretKey": s}) for k, s in accesses])
+
+
+def flood(run):
+    """S5 on a fresh instance (its throttles must not reach the other scenarios): 64
+    connections of wrong secrets while S2 runs at full speed on 32 others."""
+    srv = Ordo(run.binary, run.tmp, f"ordo-flood-{run.round}")
+    time.sleep(2)
+    idle = procs.rss_mib(srv.pid)
+    key, secret = srv.create_access("bench")
+    victim, _ = srv.create_access("victim")
+    bearer = "Authorization: Bearer " + srv.token(key, secret)
+    wrong = ([basic_header(victim, well_formed_secret()) for _ in range(4)]
+             + [basic_header(unknown_access_key(), well_formed_secret()) for _ in range(4)])
+    flood_run = ("S5 flood of wrong secrets", srv.url + "/api/v1/me",
+                 dict(connections=64, script="rotate.lua", timeout_s=10,
+                      script_args=["count", "GET", "/api/v1/me", "header"] + wrong))
+    s2 = ("S5 meanwhile S2", srv.url + "/api/v1/me", dict(header=bearer))
+    f, b, rss = run.side_by_side(srv.pid, flood_run, s2)
+    wrk.require_statuses(f, FLOOD_ALLOWED, flood_run[0])
+    wrk.require_2xx(b, s2[0])
+    workers = srv.metric("ordo_hash_workers") or 1
+    budget = idle + workers * ARGON2_WORKER_MIB + 20
+    run.record("S5flood", rps=f.rps, p99_ms=f.p99_ms, rss_mib=rss, idle_rss_mib=idle,
+               rss_budget_mib=budget, hash_workers=workers, statuses={str(k): v for k, v in f.statuses.items()},
+               socket_errors=f.socket_errors())
+    run.record("S5S2", rps=b.rps, p99_ms=b.p99_ms, rss_mib=rss)
+    counts = ", ".join(f"{n:,} × {s}" for s, n in sorted(f.statuses.items()))
+    run.say("S5 flood", f"{f.rps:,.0f} req/s ({counts}); S2 alongside {b.rps:,.0f} req/s "
+            f"p99 {b.p99_ms:.2f} ms; RSS {rss:.1f} MiB (idle {idle:.1f}, budget {budget:.1f})")
+    srv.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
