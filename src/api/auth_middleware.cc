@@ -74,10 +74,17 @@ class AuthMiddleware final : public Authenticator {
              std::function<void(Result<Principal>)> done) {
     auto creds = auth::ParseBasicAuthorization(value);
     if (!creds) {
-      m_.Count("basic", "denied");
-      AuditFailure(m_, *request, "basic", "unparsable", "", "failure");
-      m_.basic_throttle.RecordFailure("", request->client_address);
-      return done(Fail(auth::InvalidCredentialsError()));
+      // Through the verifier: counted per address, and held back 429 once the address is
+      // throttled, like a malformed secret.
+      return m_.verifier.RefuseMalformed(
+          request->client_address, [this, request, done = std::move(done)](
+                                       Result<auth::VerifiedAccess> v, auth::BasicOutcome o) {
+            const bool throttled = o == auth::BasicOutcome::kThrottled;
+            m_.Count("basic", throttled ? "throttled" : "denied");
+            AuditFailure(m_, *request, "basic", throttled ? "throttled" : "unparsable", "",
+                         throttled ? "throttled" : "failure");
+            done(Fail(v.error()));
+          });
     }
     CheckAccessCredentials(m_, request, std::move(creds->user), std::move(creds->secret),
                            [done = std::move(done)](Result<auth::VerifiedAccess> v) {
@@ -138,6 +145,7 @@ AuthModule::AuthModule(store::Database& db_in, store::UserRepository& users_in, 
       options(std::move(options_in)),
       clock(clock_in),
       cache(clock, options.cache_entries, options.cache_ttl),
+      tarpit(options.refusal_delay),
       basic_throttle(clock, options.basic_throttle),
       login_throttle(clock, options.login_throttle),
       audit(db, clock),
@@ -153,6 +161,7 @@ AuthModule::AuthModule(store::Database& db_in, store::UserRepository& users_in, 
       authenticator(std::make_shared<AuthMiddleware>(*this)) {}
 
 AuthModule::~AuthModule() {
+  tarpit.Stop();  // held answers use the services below
   accesses.Stop();
   audit.Flush();
 }
@@ -166,6 +175,7 @@ Result<std::shared_ptr<AuthModule>> CreateAuthModule(store::Database& db,
   if (!master) return Fail(master.error());
   auto m = std::make_shared<AuthModule>(db, users, hash_pool, std::move(options), clock,
                                         std::move(*master));
+  m->verifier.SetTarpit(&m->tarpit);
   if (auto st = m->accesses.LoadAll(); !st) return Fail(st.error());
   if (auto st = m->tokens.LoadOrCreateKeys(); !st) {
     return Fail(st.error().code, "token signing keys: " + st.error().detail);
@@ -200,6 +210,8 @@ void AuthModule::SetMetrics(Metrics* m) {
                      "outcome (ok, cached, denied, throttled, overloaded).");
   m->AddGauge("ordo_credential_cache_entries", "Remembered successful Basic checks.",
               [this] { return static_cast<double>(cache.size()); });
+  m->AddGauge("ordo_refusals_held", "Throttled (429) answers being held back by the tarpit.",
+              [this] { return static_cast<double>(tarpit.held()); });
   m->AddGauge("ordo_live_accesses", "REST accesses in the in-memory live-access table.",
               [this] { return static_cast<double>(table.size()); });
   m->AddGauge("ordo_audit_events_dropped", "Audit events dropped because the queue was full.",
@@ -257,9 +269,7 @@ void CheckAccessCredentials(AuthModule& m, const http::RequestPtr& request, std:
         m.Count("basic", OutcomeOf(v.error()));
         // The audit row names the access key (public), never the secret. Malformed keys are
         // not echoed: they may be a pasted secret.
-        std::string subject =
-            outcome == auth::BasicOutcome::kMalformed && !auth::IsWellFormedAccessKey(key) ? ""
-                                                                                           : key;
+        std::string subject = auth::IsWellFormedAccessKey(key) ? key : "";
         std::string result = outcome == auth::BasicOutcome::kThrottled    ? "throttled"
                              : outcome == auth::BasicOutcome::kOverloaded ? "overloaded"
                                                                           : "failure";

@@ -20,6 +20,7 @@
 #include "auth/credential_cache.h"
 #include "auth/live_access_table.h"
 #include "auth/session_service.h"
+#include "auth/tarpit.h"
 #include "auth/throttle.h"
 #include "auth/token_service.h"
 
@@ -45,6 +46,7 @@ class AuthModule {
   const Clock& clock;
   auth::LiveAccessTable table;
   auth::CredentialCache cache;
+  auth::Tarpit tarpit;  // before the verifier and sessions that hold answers in it
   auth::Throttle basic_throttle;
   auth::Throttle login_throttle;
   auth::AuditLog audit;

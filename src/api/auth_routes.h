@@ -41,8 +41,10 @@ struct AuthOptions {
   auth::HashParams hash;                      // argon2id cost (secrets and passwords)
   auth::ThrottleConfig basic_throttle;        // per access key / per address
   auth::ThrottleConfig login_throttle;        // per username / per address
-  std::size_t cache_entries = 10'000;         // Basic success cache bound
+  std::size_t cache_entries = 10'000;         // Basic success cache bound; 0 = no cache
   std::chrono::seconds cache_ttl{300};
+  // How long a throttled attempt's 429 is held back (auth/tarpit.h); 0 = answered at once.
+  std::chrono::milliseconds refusal_delay{1000};
   auth::TokenConfig tokens;                      // alg, lifetime, issuer, audience
   auth::SessionConfig sessions;                  // idle/absolute expiry (hash is set from `hash`)
   bool secure_cookies = false;                   // true under TLS: the cookie gets `Secure`

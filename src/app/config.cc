@@ -133,6 +133,16 @@ Result<Config> LoadConfig(const std::vector<std::string>& args) {
        Number<std::size_t>(&c.hash_threads, "--hash-threads", 0, 256)},
       {"--hash-queue", "ORDO_HASH_QUEUE", "hash_queue", "hashes waiting before 503",
        Number<std::size_t>(&c.hash_queue, "--hash-queue", 1, 100000)},
+      {"--hash-priority", "ORDO_HASH_PRIORITY", "hash_priority",
+       "scheduling of hash threads: idle (default) | batch | nice | normal",
+       Text(&c.hash_priority)},
+      {"--credential-cache-entries", "ORDO_CREDENTIAL_CACHE_ENTRIES", "credential_cache_entries",
+       "successful Basic checks remembered (default 10000; 0 = every check pays the hash)",
+       Number<std::size_t>(&c.credential_cache_entries, "--credential-cache-entries", 0,
+                           10'000'000)},
+      {"--refusal-delay-ms", "ORDO_REFUSAL_DELAY_MS", "refusal_delay_ms",
+       "hold back throttled (429) answers this long, at most until Retry-After (default 1000)",
+       Number<int>(&c.refusal_delay_ms, "--refusal-delay-ms", 0, 60'000)},
       {"--db-pool", "ORDO_DB_POOL", "db_pool", "database connections",
        Number<std::size_t>(&c.db_pool, "--db-pool", 1, 256)},
       {"--max-body", "ORDO_MAX_BODY", "max_body", "request body limit in bytes",
@@ -220,6 +230,11 @@ Result<Config> LoadConfig(const std::vector<std::string>& args) {
     return Bad("--log-level must be debug, info, warn or error");
   }
   if (c.data_dir.empty()) return Bad("--data must not be empty");
+  if (c.hash_priority != "idle" && c.hash_priority != "batch" && c.hash_priority != "nice" &&
+      c.hash_priority != "normal") {
+    return Bad("--hash-priority must be idle, batch, nice or normal, got '" + c.hash_priority +
+               "'");
+  }
   return c;
 }
 

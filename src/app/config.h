@@ -15,17 +15,20 @@
 namespace ordo::app {
 
 struct Config {
-  std::string listen = "127.0.0.1:8080";     // --listen, ORDO_LISTEN, listen
-  std::string data_dir = "./ordo-data";      // --data, ORDO_DATA, data
-  std::string db;                            // --db, ORDO_DB, db; "" = sqlite in data_dir
-  std::optional<std::string> tls_cert;       // --tls-cert, ORDO_TLS_CERT, tls_cert
-  std::optional<std::string> tls_key;        // --tls-key, ORDO_TLS_KEY, tls_key
-  std::string log_level = "info";            // --log-level, ORDO_LOG_LEVEL, log_level
-  std::size_t io_threads = 0;                // --io-threads, ORDO_IO_THREADS; 0 = cores
-  std::size_t hash_threads = 0;              // --hash-threads; 0 = cores
-  std::size_t hash_queue = 64;               // --hash-queue: waiting hashes before 503
-  std::size_t db_pool = 8;                   // --db-pool
-  std::size_t max_body = 1 << 20;            // --max-body: bytes (BPMN uploads: 10 MiB)
+  std::string listen = "127.0.0.1:8080";  // --listen, ORDO_LISTEN, listen
+  std::string data_dir = "./ordo-data";   // --data, ORDO_DATA, data
+  std::string db;                         // --db, ORDO_DB, db; "" = sqlite in data_dir
+  std::optional<std::string> tls_cert;    // --tls-cert, ORDO_TLS_CERT, tls_cert
+  std::optional<std::string> tls_key;     // --tls-key, ORDO_TLS_KEY, tls_key
+  std::string log_level = "info";         // --log-level, ORDO_LOG_LEVEL, log_level
+  std::size_t io_threads = 0;             // --io-threads, ORDO_IO_THREADS; 0 = cores
+  std::size_t hash_threads = 0;           // --hash-threads; 0 = usable cores (affinity mask)
+  std::size_t hash_queue = 64;            // --hash-queue: waiting hashes before 503
+  std::string hash_priority = "idle";     // --hash-priority: idle | batch | nice | normal
+  std::size_t credential_cache_entries = 10'000;  // --credential-cache-entries; 0 = no cache
+  int refusal_delay_ms = 1000;     // --refusal-delay-ms: 429 held back this long (0 = at once)
+  std::size_t db_pool = 8;         // --db-pool
+  std::size_t max_body = 1 << 20;  // --max-body: bytes (BPMN uploads: 10 MiB)
   std::size_t max_connections = 10'000;      // --max-connections
   std::vector<std::string> trusted_proxies;  // --trusted-proxies: comma-separated addresses
   unsigned long long argon2_ops = 2;         // --argon2-t

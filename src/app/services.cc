@@ -15,7 +15,9 @@
 #include "api/people.h"
 #include "api/static_routes.h"
 #include "app/bootstrap.h"
+#include "auth/hash_priority.h"
 #include "auth/key_ring.h"
+#include "core/cpus.h"
 #include "store/engine_repository.h"
 #include "store/migrations.h"
 
@@ -48,6 +50,8 @@ Status AddAuth(Services& s) {
     o.master_key_env = env;
   }
   o.hash = s.hash_params;
+  o.cache_entries = c.credential_cache_entries;
+  o.refusal_delay = std::chrono::milliseconds(c.refusal_delay_ms);
   o.basic_throttle.subject_threshold = c.basic_key_failures;
   o.basic_throttle.address_threshold = c.basic_address_failures;
   o.login_throttle.subject_threshold = c.basic_key_failures;
@@ -98,12 +102,22 @@ Result<std::unique_ptr<Services>> BuildServices(const Config& config) {
   auto boot = BootstrapAdmin(*s->users, config.data_dir, s->hash_params);
   if (!boot) return Fail(boot.error());
 
-  const std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
+  // One hash thread per core this process may use: more would only fight over the same cores
+  // (a process pinned to one core gets one), fewer would leave a core idle under a Basic flood.
   s->slow_pool = std::make_unique<WorkerPool>(
-      config.hash_threads == 0 ? cores : config.hash_threads, config.hash_queue);
+      config.hash_threads == 0 ? UsableCores() : config.hash_threads, config.hash_queue);
+  auto priority = auth::ParseHashPriority(config.hash_priority);
+  if (!priority) return Fail(priority.error());
+  if (Status st = auth::LowerPoolThreads(*s->slow_pool, *priority); !st) {
+    // Not fatal: the server is correct without it, only other requests wait behind hashes.
+    spdlog::warn("event=hash_priority_failed priority={} error=\"{}\"",
+                 auth::HashPriorityName(*priority), st.error().detail);
+  }
   s->metrics.AddGauge(
       "ordo_hash_pool_in_flight", "Password hashes queued or running.",
       [pool = s->slow_pool.get()] { return static_cast<double>(pool->InFlight()); });
+  s->metrics.AddGauge("ordo_hash_workers", "Threads that run password hashes.",
+                      [pool = s->slow_pool.get()] { return static_cast<double>(pool->threads()); });
   if (Status st = AddAuth(*s); !st) return Fail(st.error());
 
   auto engine_repo = std::make_shared<store::EngineSqlRepository>(*s->db);

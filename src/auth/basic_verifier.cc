@@ -66,11 +66,7 @@ void BasicVerifier::Verify(std::string access_key, SecretString secret, std::str
                            Done done) {
   // 1. Format and checksum: no look-up, no hash.
   if (!IsWellFormedAccessKey(access_key) || !IsWellFormedSecretKey(secret.view())) {
-    // Counted per address only: a malformed secret can never succeed, and counting it per key
-    // would let anyone throttle a key without even trying a plausible secret.
-    throttle_.RecordFailure("", address);
-    done(Fail(InvalidCredentialsError()), BasicOutcome::kMalformed);
-    return;
+    return RefuseMalformed(address, done);
   }
 
   // 2. Cache of successes.
@@ -85,11 +81,8 @@ void BasicVerifier::Verify(std::string access_key, SecretString secret, std::str
   }
 
   // 3. Throttle.
-  if (auto wait = throttle_.Check(access_key, address)) {
-    Error e{ErrorCode::kResourceExhausted, "Too many failed attempts; retry later.",
-            "too-many-attempts", *wait};
-    done(Fail(std::move(e)), BasicOutcome::kThrottled);
-    return;
+  if (auto wait = throttle_.RemainingWait(access_key, address)) {
+    return RefuseThrottled(*wait, done);
   }
 
   // 4. Hash, off the I/O thread, on a bounded queue.
@@ -104,6 +97,25 @@ void BasicVerifier::Verify(std::string access_key, SecretString secret, std::str
             "overloaded", 1};
     std::get<3> (*task)(Fail(std::move(e)), BasicOutcome::kOverloaded);
   }
+}
+
+void BasicVerifier::RefuseMalformed(const std::string& address, const Done& done) {
+  // A flood of garbage from a throttled address is refused like any other attempt from it (and
+  // held back), rather than answered at once forever.
+  if (auto wait = throttle_.RemainingWait("", address)) return RefuseThrottled(*wait, done);
+  // Counted per address only: a malformed secret can never succeed, and counting it per key
+  // would let anyone throttle a key without even trying a plausible secret.
+  throttle_.RecordFailure("", address);
+  done(Fail(InvalidCredentialsError()), BasicOutcome::kMalformed);
+}
+
+void BasicVerifier::RefuseThrottled(std::chrono::nanoseconds wait, const Done& done) {
+  Error e{ErrorCode::kResourceExhausted, "Too many failed attempts; retry later.",
+          "too-many-attempts", Throttle::RetryAfterSeconds(wait)};
+  if (tarpit_ == nullptr) return done(Fail(std::move(e)), BasicOutcome::kThrottled);
+  tarpit_->Hold(wait, [done, e = std::move(e)]() mutable {
+    done(Fail(std::move(e)), BasicOutcome::kThrottled);
+  });
 }
 
 void BasicVerifier::Decide(const std::string& access_key, const SecretString& secret,

@@ -2,11 +2,14 @@
 // The HTTP Basic verification pipeline (API.md section 3.1, issue 3 item 3), one stage after the
 // other, with one deny path:
 //
-//   format/checksum  malformed access key or secret        → deny (counted per address), no hash
+//   format/checksum  malformed access key or secret        → deny (counted per address), no hash;
+//                    from an address past its threshold    → 429 like below (held back too)
 //   cache            a remembered success for these exact credentials, still matching the live
 //                    access (generation, enabled, not expired)  → allow, no hash, even when
 //                    throttled (API.md: a cached credential is served while throttled)
-//   throttle         key or address past its threshold     → 429 Retry-After, no hash, not counted
+//   throttle         key or address past its threshold     → 429 Retry-After, no hash, not counted;
+//                    the answer is held back by the Tarpit (at most the remaining back-off), so
+//                    that a flood of refused attempts cannot loop at full speed
 //   hash             on the WorkerPool; queue full          → 503 Retry-After at once
 //                    unknown, disabled or expired access    → a dummy hash of the same cost, deny
 //                    exactly one argon2id verify otherwise (the secret's last 4 characters pick
@@ -28,6 +31,7 @@
 #include "auth/live_access_table.h"
 #include "auth/password_hash.h"
 #include "auth/secrets.h"
+#include "auth/tarpit.h"
 #include "auth/throttle.h"
 #include "core/clock.h"
 #include "core/error.h"
@@ -75,7 +79,18 @@ class BasicVerifier {
   using MissLoader = std::function<LiveAccessTable::Ptr(const std::string& access_key)>;
   void SetMissLoader(MissLoader loader) { load_missing_ = std::move(loader); }
 
+  // Holds back 429 answers (see tarpit.h). Optional; without it they are answered at once. Set
+  // once before the first Verify; borrowed, must outlive the verifier.
+  void SetTarpit(Tarpit* tarpit) { tarpit_ = tarpit; }
+
+  // The denial for credentials that cannot even be parsed (the Authorization header is not
+  // base64 "key:secret"): counted per address like a malformed secret, 429 once the address is
+  // throttled. Calls `done` exactly once.
+  void RefuseMalformed(const std::string& address, const Done& done);
+
  private:
+  // Answers 429 for a throttled attempt, through the tarpit when there is one.
+  void RefuseThrottled(std::chrono::nanoseconds wait, const Done& done);
   // Runs on the pool.
   void Decide(const std::string& access_key, const SecretString& secret, const std::string& address,
               const Done& done);
@@ -87,6 +102,7 @@ class BasicVerifier {
   WorkerPool& pool_;
   const HashParams hash_params_;
   MissLoader load_missing_;  // issue 7, optional
+  Tarpit* tarpit_ = nullptr;
 };
 
 }  // namespace ordo::auth

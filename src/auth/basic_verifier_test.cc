@@ -202,6 +202,53 @@ TEST_F(BasicVerifierTest, CachedServedEvenWhenPoolFull) {
   EXPECT_EQ(got, BasicOutcome::kAllowedCached);
 }
 
+TEST_F(BasicVerifierTest, ThrottledAnswerHeldBackByTarpit) {
+  Tarpit tarpit(std::chrono::milliseconds(100));
+  verifier.SetTarpit(&tarpit);
+  for (int i = 0; i < 5; ++i) ExpectDenied(Run(key, NewSecretKey()), BasicOutcome::kWrongSecret);
+  std::promise<Answer> p;
+  const auto start = std::chrono::steady_clock::now();
+  verifier.Verify(key, SecretString(secret), "10.0.0.1",
+                  [&](Result<VerifiedAccess> r, BasicOutcome o) {
+                    p.set_value(Answer{std::move(r), o});
+                  });
+  EXPECT_EQ(tarpit.held(), 1u);  // not answered inline
+  Answer a = p.get_future().get();
+  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(100));
+  EXPECT_EQ(a.outcome, BasicOutcome::kThrottled);
+  EXPECT_EQ(a.result.error().retry_after_seconds, 3);
+  verifier.SetTarpit(nullptr);
+}
+
+TEST_F(BasicVerifierTest, MalformedFromThrottledAddressGets429) {
+  for (int i = 0; i < 100; ++i) ExpectDenied(Run(key, "garbage"), BasicOutcome::kMalformed);
+  Answer a = Run(key, "garbage");
+  EXPECT_EQ(a.outcome, BasicOutcome::kThrottled);
+  EXPECT_EQ(a.result.error().code, ErrorCode::kResourceExhausted);
+  // Another address is not affected.
+  ExpectDenied(Run(key, "garbage", "10.0.0.2"), BasicOutcome::kMalformed);
+}
+
+TEST_F(BasicVerifierTest, RefuseMalformedCountsPerAddress) {
+  std::optional<BasicOutcome> got;
+  auto note = [&](Result<VerifiedAccess>, BasicOutcome o) { got = o; };
+  for (int i = 0; i < 100; ++i) verifier.RefuseMalformed("10.0.0.9", note);
+  EXPECT_EQ(got, BasicOutcome::kMalformed);
+  verifier.RefuseMalformed("10.0.0.9", note);
+  EXPECT_EQ(got, BasicOutcome::kThrottled);
+}
+
+TEST_F(BasicVerifierTest, ZeroEntryCachePaysTheHashEachTime) {
+  CredentialCache off(clock, 0);
+  BasicVerifier v(clock, table, off, throttle, pool, kFast);
+  for (int i = 0; i < 2; ++i) {
+    std::promise<BasicOutcome> p;
+    v.Verify(key, SecretString(secret), "10.0.0.1",
+             [&](Result<VerifiedAccess>, BasicOutcome o) { p.set_value(o); });
+    EXPECT_EQ(p.get_future().get(), BasicOutcome::kAllowed);
+  }
+}
+
 // Parsing of the header value.
 TEST(BasicCredentialsTest, ParsesUserAndSecret) {
   auto c = ParseBasicAuthorization(FormatBasicAuthorization("ordo_ak_x", "s:e:c"));

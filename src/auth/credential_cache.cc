@@ -8,7 +8,7 @@ namespace ordo::auth {
 
 CredentialCache::CredentialCache(const Clock& clock, std::size_t max_entries,
                                  std::chrono::seconds ttl)
-    : clock_(clock), max_entries_(max_entries == 0 ? 1 : max_entries), ttl_(ttl) {
+    : clock_(clock), max_entries_(max_entries), ttl_(ttl) {
   static_assert(sizeof(hmac_key_) == crypto_auth_hmacsha256_KEYBYTES);
   if (sodium_init() < 0) std::abort();  // cannot run without a CSPRNG
   randombytes_buf(hmac_key_, sizeof(hmac_key_));
@@ -40,6 +40,7 @@ void CredentialCache::EraseLocked(std::unordered_map<std::string, Entry>::iterat
 
 std::optional<CachedCheck> CredentialCache::Lookup(std::string_view access_key,
                                                    std::string_view secret) {
+  if (!enabled()) return std::nullopt;  // and no HMAC to compute
   std::string fp = Fingerprint(access_key, secret);
   TimePoint now = clock_.Now();
   std::lock_guard lock(mu_);
@@ -54,6 +55,7 @@ std::optional<CachedCheck> CredentialCache::Lookup(std::string_view access_key,
 
 void CredentialCache::Insert(std::string_view access_key, std::string_view secret,
                              CachedCheck check) {
+  if (!enabled()) return;
   std::string fp = Fingerprint(access_key, secret);
   TimePoint expires = clock_.Now() + ttl_;
   std::lock_guard lock(mu_);

@@ -9,6 +9,8 @@
 // access service drops an access's entries at once on delete, disable, narrowing or regeneration.
 //
 // Bounded: at most `max_entries`; when full, expired entries go first, then the oldest.
+// `max_entries` 0 turns the cache off: nothing is remembered, every Basic check pays the hash
+// (--credential-cache-entries 0; the benchmark measures the hash path that way).
 // Thread-safe (one mutex; look-ups are O(1)).
 
 #include <chrono>
@@ -45,6 +47,7 @@ class CredentialCache {
   void Invalidate(std::string_view access_key);
   void Clear();
   std::size_t size() const;
+  bool enabled() const { return max_entries_ > 0; }
 
  private:
   struct Entry {

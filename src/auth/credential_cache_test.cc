@@ -80,5 +80,13 @@ TEST_F(CredentialCacheTest, KeysDifferPerProcessInstance) {
   EXPECT_EQ(other.Lookup("a", "1"), std::nullopt);
 }
 
+TEST_F(CredentialCacheTest, ZeroEntriesRemembersNothing) {
+  CredentialCache off(clock, 0);
+  EXPECT_FALSE(off.enabled());
+  off.Insert("ak", "sk", CachedCheck{"ak", 1, false});
+  EXPECT_EQ(off.Lookup("ak", "sk"), std::nullopt);
+  EXPECT_EQ(off.size(), 0u);
+}
+
 }  // namespace
 }  // namespace ordo::auth

@@ -32,15 +32,23 @@ std::optional<std::chrono::nanoseconds> Throttle::WaitFor(Table& table, std::str
   return until - now;
 }
 
-std::optional<int> Throttle::Check(std::string_view subject, std::string_view address) {
+std::optional<std::chrono::nanoseconds> Throttle::RemainingWait(std::string_view subject,
+                                                                std::string_view address) {
   TimePoint now = clock_.Now();
   std::lock_guard lock(mu_);
   auto a = WaitFor(subjects_, subject, config_.subject_threshold, now);
   auto b = WaitFor(addresses_, address, config_.address_threshold, now);
   if (!a && !b) return std::nullopt;
-  auto wait =
-      std::max(a.value_or(std::chrono::nanoseconds{0}), b.value_or(std::chrono::nanoseconds{0}));
-  // Round up: a client that waits exactly Retry-After seconds must not be refused again.
+  return std::max(a.value_or(std::chrono::nanoseconds{0}), b.value_or(std::chrono::nanoseconds{0}));
+}
+
+std::optional<int> Throttle::Check(std::string_view subject, std::string_view address) {
+  auto wait = RemainingWait(subject, address);
+  if (!wait) return std::nullopt;
+  return RetryAfterSeconds(*wait);
+}
+
+int Throttle::RetryAfterSeconds(std::chrono::nanoseconds wait) {
   auto secs = std::chrono::ceil<std::chrono::seconds>(wait).count();
   return static_cast<int>(std::max<long long>(secs, 1));
 }

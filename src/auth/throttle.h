@@ -46,12 +46,19 @@ class Throttle {
   // Seconds to wait (for Retry-After, at least 1) when an attempt for `subject` from `address`
   // must be refused now; std::nullopt when it may be checked. Either may be empty (not counted).
   std::optional<int> Check(std::string_view subject, std::string_view address);
+  // The same decision with the exact remaining back-off (Check rounds it up to whole seconds).
+  std::optional<std::chrono::nanoseconds> RemainingWait(std::string_view subject,
+                                                        std::string_view address);
   // A checked attempt failed.
   void RecordFailure(std::string_view subject, std::string_view address);
   // A checked attempt succeeded: the subject's count starts over.
   void RecordSuccess(std::string_view subject);
 
   const ThrottleConfig& config() const { return config_; }
+
+  // Whole seconds for Retry-After: rounded up (a client that waits exactly that long must not be
+  // refused again), at least 1.
+  static int RetryAfterSeconds(std::chrono::nanoseconds wait);
 
  private:
   struct Entry {

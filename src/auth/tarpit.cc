@@ -1,0 +1,64 @@
+#include "auth/tarpit.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace ordo::auth {
+
+Tarpit::Tarpit(std::chrono::milliseconds delay, std::size_t max_held)
+    : delay_(std::max(delay, std::chrono::milliseconds{0})), max_held_(max_held) {}
+
+Tarpit::~Tarpit() { Stop(); }
+
+void Tarpit::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void Tarpit::Hold(std::chrono::nanoseconds bound, std::function<void()> answer) {
+  auto wait = std::min<std::chrono::nanoseconds>(delay_, bound);
+  if (wait > std::chrono::nanoseconds{0}) {
+    std::unique_lock lock(mu_);
+    if (!stopping_ && pending_.size() < max_held_) {
+      if (!thread_.joinable()) thread_ = std::thread([this] { Run(); });
+      const bool earliest = pending_.empty() || Clock::now() + wait < pending_.top().due;
+      pending_.push(Pending{Clock::now() + wait, next_seq_++, std::move(answer)});
+      lock.unlock();
+      if (earliest) cv_.notify_one();
+      return;
+    }
+  }
+  answer();
+}
+
+std::size_t Tarpit::held() const {
+  std::lock_guard lock(mu_);
+  return pending_.size();
+}
+
+void Tarpit::Run() {
+  std::unique_lock lock(mu_);
+  for (;;) {
+    if (pending_.empty()) {
+      if (stopping_) return;
+      cv_.wait(lock);
+      continue;
+    }
+    if (!stopping_ && Clock::now() < pending_.top().due) {
+      cv_.wait_until(lock, pending_.top().due);
+      continue;
+    }
+    // priority_queue::top is const; the answer is moved out before pop, which does not read it.
+    auto answer = std::move(const_cast<Pending&>(pending_.top()).answer);
+    pending_.pop();
+    lock.unlock();
+    answer();
+    lock.lock();
+  }
+}
+
+}  // namespace ordo::auth
