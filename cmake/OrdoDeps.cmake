@@ -20,8 +20,9 @@ target_compile_definitions(ordo_asio INTERFACE ASIO_STANDALONE ASIO_NO_DEPRECATE
 target_link_libraries(ordo_asio INTERFACE Threads::Threads OpenSSL::SSL OpenSSL::Crypto)
 find_library(HTTP_PARSER_LIB http_parser REQUIRED)
 
-# SOCI 4.0 ships neither a CMake config nor pkg-config: link by name; its PostgreSQL header
-# needs libpq's include folder.
+# SOCI 4.0 ships neither a CMake config nor pkg-config: link by name. The PostgreSQL back end
+# and libpq are not linked but loaded on the first PostgreSQL URL (src/store/libpq.h), so a
+# server on SQLite never maps them; only libpq's header is needed here.
 add_library(ordo_soci INTERFACE)
-target_link_libraries(ordo_soci INTERFACE soci_core soci_sqlite3 soci_postgresql PkgConfig::PQ
-                      ${CMAKE_DL_LIBS})
+target_link_libraries(ordo_soci INTERFACE soci_core soci_sqlite3 ${CMAKE_DL_LIBS})
+target_include_directories(ordo_soci INTERFACE ${PQ_INCLUDE_DIRS})

@@ -1,10 +1,10 @@
 #include "ordo/client/client.h"
 
-#include <curl/curl.h>
 #include <sodium.h>
 
-#include <mutex>
 #include <nlohmann/json.hpp>
+
+#include "client/libcurl.h"
 
 namespace ordo::client {
 namespace {
@@ -27,68 +27,75 @@ bool TokenNeedsRenewal(TimePoint now, TimePoint expires_at, std::chrono::seconds
 
 Client::Client(ClientOptions options, const Clock& clock)
     : options_(std::move(options)), clock_(clock) {
-  static std::once_flag init;
-  std::call_once(init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
   while (!options_.base_url.empty() && options_.base_url.back() == '/')
     options_.base_url.pop_back();
-  curl_ = curl_easy_init();
+  if (auto lib = LibCurl::Get()) {
+    curl_lib_ = *lib;
+    curl_ = curl_lib_->easy_init();
+  } else {
+    curl_error_ = lib.error().detail;
+  }
 }
 
 Client::~Client() {
   Wipe(options_.secret_key);
   Wipe(token_);
-  if (curl_ != nullptr) curl_easy_cleanup(static_cast<CURL*>(curl_));
+  if (curl_ != nullptr) curl_lib_->easy_cleanup(static_cast<CURL*>(curl_));
 }
 
 Result<HttpResult> Client::Perform(const std::string& method, const std::string& path,
                                    const std::string& body, const std::string& content_type,
                                    bool basic) {
   CURL* curl = static_cast<CURL*>(curl_);
-  if (curl == nullptr) return Fail(ErrorCode::kInternal, "libcurl could not be initialised");
-  curl_easy_reset(curl);
+  if (curl == nullptr) {
+    return Fail(ErrorCode::kInternal,
+                curl_error_.empty() ? "libcurl could not be initialised" : curl_error_);
+  }
+  const LibCurl& lib = *curl_lib_;
+  lib.easy_reset(curl);
   const std::string url = options_.base_url + path;
   HttpResult result;
   curl_slist* headers = nullptr;
   std::string authorization;
   if (basic) {
-    curl_easy_setopt(curl, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
-    curl_easy_setopt(curl, CURLOPT_USERNAME, options_.access_key.c_str());
-    curl_easy_setopt(curl, CURLOPT_PASSWORD, options_.secret_key.c_str());
+    lib.easy_setopt(curl, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
+    lib.easy_setopt(curl, CURLOPT_USERNAME, options_.access_key.c_str());
+    lib.easy_setopt(curl, CURLOPT_PASSWORD, options_.secret_key.c_str());
   } else {
     authorization = "Authorization: Bearer " + token_;
-    headers = curl_slist_append(headers, authorization.c_str());
+    headers = lib.slist_append(headers, authorization.c_str());
   }
-  headers = curl_slist_append(headers, "Accept: application/json");
+  headers = lib.slist_append(headers, "Accept: application/json");
   // Scripts must never meet the browser-style Basic challenge loop.
-  headers = curl_slist_append(headers, "X-Requested-With: XMLHttpRequest");
+  headers = lib.slist_append(headers, "X-Requested-With: XMLHttpRequest");
   std::string type_header = "Content-Type: " + content_type;
-  if (!body.empty()) headers = curl_slist_append(headers, type_header.c_str());
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
-  if (method == "HEAD") curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+  if (!body.empty()) headers = lib.slist_append(headers, type_header.c_str());
+  lib.easy_setopt(curl, CURLOPT_URL, url.c_str());
+  lib.easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
+  if (method == "HEAD") lib.easy_setopt(curl, CURLOPT_NOBODY, 1L);
   if (!body.empty() || method == "POST" || method == "PUT" || method == "PATCH") {
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+    lib.easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());
+    lib.easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
   }
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &Collect);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &result.body);
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT, options_.timeout_seconds);
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, options_.verify_tls ? 1L : 0L);
-  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, options_.verify_tls ? 2L : 0L);
-  const CURLcode rc = curl_easy_perform(curl);
-  curl_slist_free_all(headers);
+  lib.easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  lib.easy_setopt(curl, CURLOPT_WRITEFUNCTION, &Collect);
+  lib.easy_setopt(curl, CURLOPT_WRITEDATA, &result.body);
+  lib.easy_setopt(curl, CURLOPT_TIMEOUT, options_.timeout_seconds);
+  lib.easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  lib.easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, options_.verify_tls ? 1L : 0L);
+  lib.easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, options_.verify_tls ? 2L : 0L);
+  const CURLcode rc = lib.easy_perform(curl);
+  lib.slist_free_all(headers);
   Wipe(authorization);
   if (rc != CURLE_OK) {
     return Fail(ErrorCode::kUnavailable,
-                "cannot reach " + options_.base_url + ": " + curl_easy_strerror(rc));
+                "cannot reach " + options_.base_url + ": " + lib.easy_strerror(rc));
   }
   long status = 0;
-  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+  lib.easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
   result.status = static_cast<int>(status);
   char* type = nullptr;
-  curl_easy_getinfo(curl, CURLINFO_CONTENT_TYPE, &type);
+  lib.easy_getinfo(curl, CURLINFO_CONTENT_TYPE, &type);
   if (type != nullptr) result.content_type = type;
   return result;
 }

@@ -1,11 +1,11 @@
 #include "store/database.h"
 
-#include <libpq-fe.h>
-#include <soci/postgresql/soci-postgresql.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 #include <spdlog/spdlog.h>
 
 #include <filesystem>
+
+#include "store/libpq.h"
 
 namespace ordo::store {
 namespace {
@@ -29,12 +29,12 @@ std::string Redact(const std::string& url) {
 // SOCI 4.0 mangles a libpq URI (it appends its own options to the string, so
 // "postgresql://h:p/db" connects to a database named "db="): hand it libpq's keyword=value form
 // of the same URL instead. (issue 7)
-Result<std::string> PgKeywordForm(const std::string& url) {
+Result<std::string> PgKeywordForm(const LibPq& pq, const std::string& url) {
   char* err = nullptr;
-  PQconninfoOption* opts = PQconninfoParse(url.c_str(), &err);
+  PQconninfoOption* opts = pq.conninfo_parse(url.c_str(), &err);
   if (opts == nullptr) {
     std::string reason = err != nullptr ? err : "bad URL";
-    if (err != nullptr) PQfreemem(err);
+    if (err != nullptr) pq.freemem(err);
     if (const std::size_t nl = reason.find('\n'); nl != std::string::npos) reason.resize(nl);
     return Fail(ErrorCode::kInvalidArgument, "bad PostgreSQL URL: " + reason);
   }
@@ -48,7 +48,7 @@ Result<std::string> PgKeywordForm(const std::string& url) {
     }
     out += std::string(out.empty() ? "" : " ") + o->keyword + "='" + quoted + "'";
   }
-  PQconninfoFree(opts);
+  pq.conninfo_free(opts);
   return out;
 }
 
@@ -98,6 +98,7 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& url, std::si
   if (pool_size == 0) pool_size = 1;
   std::unique_ptr<Database> db;
   std::string connect;
+  const soci::backend_factory* backend = nullptr;
   if (StartsWith(url, kSqlitePrefix)) {
     const std::string path = url.substr(kSqlitePrefix.size());
     if (path.empty()) return Fail(ErrorCode::kInvalidArgument, "the sqlite: URL has no path");
@@ -109,11 +110,16 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& url, std::si
     }
     db.reset(new Database(Dialect::kSqlite, url, pool_size));
     connect = "db=\"" + path + "\" timeout=10 shared_cache=false";
+    backend = soci::factory_sqlite3();
   } else if (StartsWith(url, "postgresql://") || StartsWith(url, "postgres://")) {
+    // Loaded here, on the first PostgreSQL URL, not linked (libpq.h).
+    auto pq = LibPq::Get();
+    if (!pq) return Fail(ErrorCode::kUnavailable, "PostgreSQL support: " + pq.error().detail);
     db.reset(new Database(Dialect::kPostgres, Redact(url), pool_size));
-    auto keywords = PgKeywordForm(url);
+    auto keywords = PgKeywordForm(**pq, url);
     if (!keywords) return Fail(keywords.error());
     connect = *keywords;
+    backend = (*pq)->soci_factory;
   } else {
     return Fail(ErrorCode::kInvalidArgument,
                 "unsupported database URL (use sqlite:PATH or postgresql://...)");
@@ -121,12 +127,8 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& url, std::si
   try {
     for (std::size_t i = 0; i < pool_size; ++i) {
       soci::session& s = db->pool_->at(i);
-      if (db->dialect_ == Dialect::kSqlite) {
-        s.open(*soci::factory_sqlite3(), connect);
-        ConfigureSqlite(s);
-      } else {
-        s.open(*soci::factory_postgresql(), connect);
-      }
+      s.open(*backend, connect);
+      if (db->dialect_ == Dialect::kSqlite) ConfigureSqlite(s);
     }
   } catch (const std::exception& e) {
     const std::string reason = ConnectFailure(e.what());

@@ -1,7 +1,6 @@
 #include "store/pg_notify.h"
 
 #include <fcntl.h>
-#include <libpq-fe.h>
 #include <poll.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
@@ -11,6 +10,8 @@
 #include <chrono>
 #include <set>
 #include <stdexcept>
+
+#include "store/libpq.h"
 
 namespace ordo::store {
 namespace {
@@ -26,6 +27,10 @@ std::string FirstLine(const char* message) {
   return s;
 }
 
+// libpq, loaded by the PgChangeFeed constructor (which fails when it cannot be): every other
+// use runs after it.
+const LibPq& Pq() { return **LibPq::Get(); }
+
 // A connection that closes itself.
 // application_name makes Ordo's connections recognisable in pg_stat_activity.
 struct PgConn {
@@ -33,30 +38,31 @@ struct PgConn {
   explicit PgConn(const std::string& url) {
     const char* keys[] = {"dbname", "application_name", nullptr};
     const char* values[] = {url.c_str(), "ordo-change-feed", nullptr};
-    conn = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
+    conn = Pq().connectdb_params(keys, values, /*expand_dbname=*/1);
   }
   ~PgConn() {
-    if (conn != nullptr) PQfinish(conn);
+    if (conn != nullptr) Pq().finish(conn);
   }
   PgConn(const PgConn&) = delete;
   PgConn& operator=(const PgConn&) = delete;
-  bool ok() const { return conn != nullptr && PQstatus(conn) == CONNECTION_OK; }
+  bool ok() const { return conn != nullptr && Pq().status(conn) == CONNECTION_OK; }
 };
 
 // Runs a statement without result rows; false (and a log line) on failure.
 bool Exec(PGconn* conn, const std::string& sql) {
-  PGresult* res = PQexec(conn, sql.c_str());
-  const bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
-  if (!ok) spdlog::warn("event=change_feed_error error=\"{}\"", FirstLine(PQerrorMessage(conn)));
-  PQclear(res);
+  PGresult* res = Pq().exec(conn, sql.c_str());
+  const bool ok = Pq().result_status(res) == PGRES_COMMAND_OK;
+  if (!ok)
+    spdlog::warn("event=change_feed_error error=\"{}\"", FirstLine(Pq().error_message(conn)));
+  Pq().clear(res);
   return ok;
 }
 
 // A trivial query on the listener connection; false when the connection is gone.
 bool Ping(PGconn* conn) {
-  PGresult* res = PQexec(conn, "SELECT 1");
-  const bool ok = PQresultStatus(res) == PGRES_TUPLES_OK;
-  PQclear(res);
+  PGresult* res = Pq().exec(conn, "SELECT 1");
+  const bool ok = Pq().result_status(res) == PGRES_TUPLES_OK;
+  Pq().clear(res);
   return ok;
 }
 
@@ -110,6 +116,7 @@ void LocalChangeFeed::Stop() {
 // ---------------------------------------------------------------------------------------------
 
 PgChangeFeed::PgChangeFeed(std::string url) : url_(std::move(url)) {
+  if (auto pq = LibPq::Get(); !pq) throw std::runtime_error("change feed: " + pq.error().detail);
   if (::pipe2(wake_fd_, O_CLOEXEC | O_NONBLOCK) != 0) {
     throw std::runtime_error("change feed: cannot create a pipe");
   }
@@ -152,14 +159,14 @@ Status PgChangeFeed::Publish(const std::string& channel, const std::string& payl
   PgConn c(url_);
   if (!c.ok()) {
     spdlog::warn("event=change_feed_publish_failed error=\"{}\"",
-                 FirstLine(PQerrorMessage(c.conn)));
+                 FirstLine(Pq().error_message(c.conn)));
     return Fail(ErrorCode::kUnavailable, "the database is not available");
   }
   const char* params[2] = {channel.c_str(), payload.c_str()};
   PGresult* res =
-      PQexecParams(c.conn, "SELECT pg_notify($1, $2)", 2, nullptr, params, nullptr, nullptr, 0);
-  const bool ok = PQresultStatus(res) == PGRES_TUPLES_OK;
-  PQclear(res);
+      Pq().exec_params(c.conn, "SELECT pg_notify($1, $2)", 2, nullptr, params, nullptr, nullptr, 0);
+  const bool ok = Pq().result_status(res) == PGRES_TUPLES_OK;
+  Pq().clear(res);
   if (!ok) return Fail(ErrorCode::kUnavailable, "the database is not available");
   return {};
 }
@@ -170,7 +177,7 @@ void PgChangeFeed::Run() {
     PgConn c(url_);
     if (!c.ok()) {
       spdlog::warn("event=change_feed_connect_failed retry_ms={} error=\"{}\"", backoff.count(),
-                   FirstLine(PQerrorMessage(c.conn)));
+                   FirstLine(Pq().error_message(c.conn)));
       pollfd wake{wake_fd_[0], POLLIN, 0};
       ::poll(&wake, 1, static_cast<int>(backoff.count()));
       char buf[64];
@@ -216,7 +223,7 @@ void PgChangeFeed::Run() {
         }
         for (const auto& h : all) h("");
       }
-      pollfd fds[2] = {{PQsocket(c.conn), POLLIN, 0}, {wake_fd_[0], POLLIN, 0}};
+      pollfd fds[2] = {{Pq().socket(c.conn), POLLIN, 0}, {wake_fd_[0], POLLIN, 0}};
       // A bounded wait: a dead peer that sends no RST is noticed by the keepalive check below.
       const int n = ::poll(fds, 2, 5000);
       if (fds[1].revents != 0) {
@@ -227,15 +234,15 @@ void PgChangeFeed::Run() {
       if (n == 0) {
         // Idle: prove the connection still works (a server restart may leave no trace on it).
         healthy = Ping(c.conn);
-      } else if (fds[0].revents != 0 && PQconsumeInput(c.conn) == 0) {
+      } else if (fds[0].revents != 0 && Pq().consume_input(c.conn) == 0) {
         healthy = false;
       }
       // Always drain: a LISTEN or ping above may have read notifications into libpq's buffer.
       PGnotify* note = nullptr;
-      while ((note = PQnotifies(c.conn)) != nullptr) {
+      while ((note = Pq().notifies(c.conn)) != nullptr) {
         const std::string channel = note->relname;
         const std::string payload = note->extra != nullptr ? note->extra : "";
-        PQfreemem(note);
+        Pq().freemem(note);
         std::vector<Handler> targets;
         {
           std::lock_guard lock(mu_);
@@ -244,7 +251,7 @@ void PgChangeFeed::Run() {
         }
         for (const auto& h : targets) h(payload);
       }
-      if (PQstatus(c.conn) != CONNECTION_OK) healthy = false;
+      if (Pq().status(c.conn) != CONNECTION_OK) healthy = false;
     }
     connected_ = false;
     if (!stopping_) spdlog::warn("event=change_feed_disconnected");

@@ -16,6 +16,8 @@
 
 namespace ordo::client {
 
+struct LibCurl;  // libcurl.h: the library's functions, loaded on first use
+
 struct ClientOptions {
   std::string base_url = "http://127.0.0.1:8080";
   std::string access_key;
@@ -59,7 +61,9 @@ class Client {
 
   ClientOptions options_;
   const Clock& clock_;
-  void* curl_ = nullptr;  // CURL*, kept for connection reuse
+  const LibCurl* curl_lib_ = nullptr;  // libcurl, loaded on first use (libcurl.h)
+  void* curl_ = nullptr;               // CURL*, kept for connection reuse
+  std::string curl_error_;             // why libcurl could not be loaded
   std::string token_;
   TimePoint token_expires_at_{};
   int tokens_fetched_ = 0;
