@@ -252,7 +252,7 @@ def check_smoke(s):
     if missing:
         raise HarnessError(f"smoke: no numbers for {missing}")
     for cid, c in s["configs"].items():
-        if not c["median"]["rps"]:
+        if not c["median"]["rps"] and cid != "S5flood":  # a flood may go unanswered
             raise HarnessError(f"smoke: {cid} measured nothing")
     if not s["idleRssMib"]:
         raise HarnessError("smoke: no idle RSS")
