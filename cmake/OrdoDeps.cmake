@@ -24,5 +24,6 @@ find_library(HTTP_PARSER_LIB http_parser REQUIRED)
 # and libpq are not linked but loaded on the first PostgreSQL URL (src/store/libpq.h), so a
 # server on SQLite never maps them; only libpq's header is needed here.
 add_library(ordo_soci INTERFACE)
-target_link_libraries(ordo_soci INTERFACE soci_core soci_sqlite3 ${CMAKE_DL_LIBS})
+# sqlite3 itself for its process-wide settings (store/database.cc).
+target_link_libraries(ordo_soci INTERFACE soci_core soci_sqlite3 sqlite3 ${CMAKE_DL_LIBS})
 target_include_directories(ordo_soci INTERFACE ${PQ_INCLUDE_DIRS})
