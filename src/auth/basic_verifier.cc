@@ -120,6 +120,21 @@ void BasicVerifier::RefuseThrottled(std::chrono::nanoseconds wait, const Done& d
 
 void BasicVerifier::Decide(const std::string& access_key, const SecretString& secret,
                            const std::string& address, const Done& done) {
+  // The queue may have changed the answer while this attempt waited, and asking again costs a
+  // microsecond against a hash's milliseconds:
+  // - an identical request queued earlier succeeded: served from the cache (a burst of one
+  //   uncached credential pays one hash, not one per request);
+  if (auto hit = cache_.Lookup(access_key, secret.view())) {
+    auto live = accesses_.Find(access_key);
+    if (live && CacheStillValid(*hit, *live, clock_.Now())) {
+      return done(VerifiedAccess{live, hit->previous_secret}, BasicOutcome::kAllowedCached);
+    }
+  }
+  // - failures queued earlier crossed a threshold: refused like any throttled attempt. Without
+  //   this, a flood of wrong secrets on N connections buys N hashes each time a back-off ends.
+  if (auto wait = throttle_.RemainingWait(access_key, address)) {
+    return RefuseThrottled(*wait, done);
+  }
   // Read the table now, not at submit time: a change committed while queued must count.
   auto live = accesses_.Find(access_key);
   if (!live && load_missing_) live = load_missing_(access_key);  // issue 7

@@ -10,7 +10,10 @@
 //   throttle         key or address past its threshold     → 429 Retry-After, no hash, not counted;
 //                    the answer is held back by the Tarpit (at most the remaining back-off), so
 //                    that a flood of refused attempts cannot loop at full speed
-//   hash             on the WorkerPool; queue full          → 503 Retry-After at once
+//   hash             on the WorkerPool; queue full          → 503 Retry-After at once;
+//                    when the attempt leaves the queue, cache and throttle are asked again (an
+//                    identical request may have succeeded, queued failures may have crossed a
+//                    threshold) before any hash runs
 //                    unknown, disabled or expired access    → a dummy hash of the same cost, deny
 //                    exactly one argon2id verify otherwise (the secret's last 4 characters pick
 //                    current or previous secret during a grace period, so both paths cost one

@@ -4,6 +4,8 @@
 #include <sodium.h>
 
 #include <future>
+#include <memory>
+#include <vector>
 
 #include "auth/basic_credentials.h"
 
@@ -236,6 +238,42 @@ TEST_F(BasicVerifierTest, RefuseMalformedCountsPerAddress) {
   EXPECT_EQ(got, BasicOutcome::kMalformed);
   verifier.RefuseMalformed("10.0.0.9", note);
   EXPECT_EQ(got, BasicOutcome::kThrottled);
+}
+
+// Runs `n` attempts queued behind a blocked pool thread, then releases them; outcomes in order.
+std::vector<BasicOutcome> QueuedOutcomes(WorkerPool& pool, BasicVerifier& verifier,
+                                         const std::string& key,
+                                         const std::function<std::string()>& secret_of, int n) {
+  std::promise<void> gate;
+  std::shared_future<void> open = gate.get_future().share();
+  EXPECT_TRUE(pool.TrySubmit([open] { open.wait(); }));
+  std::vector<std::future<BasicOutcome>> answers;
+  for (int i = 0; i < n; ++i) {
+    auto p = std::make_shared<std::promise<BasicOutcome>>();
+    answers.push_back(p->get_future());
+    verifier.Verify(key, SecretString(secret_of()), "10.0.0.1",
+                    [p](Result<VerifiedAccess>, BasicOutcome o) { p->set_value(o); });
+  }
+  gate.set_value();
+  std::vector<BasicOutcome> out;
+  for (auto& f : answers) out.push_back(f.get());
+  return out;
+}
+
+TEST_F(BasicVerifierTest, QueuedAttemptsPastTheThresholdAreRefusedWithoutHash) {
+  auto got = QueuedOutcomes(
+      pool, verifier, key, [] { return NewSecretKey(); }, 7);
+  std::vector<BasicOutcome> want(5, BasicOutcome::kWrongSecret);
+  want.push_back(BasicOutcome::kThrottled);
+  want.push_back(BasicOutcome::kThrottled);
+  EXPECT_EQ(got, want);
+}
+
+TEST_F(BasicVerifierTest, QueuedDuplicatesOfASuccessAreServedFromTheCache) {
+  auto got = QueuedOutcomes(
+      pool, verifier, key, [this] { return secret; }, 3);
+  EXPECT_EQ(got, (std::vector<BasicOutcome>{BasicOutcome::kAllowed, BasicOutcome::kAllowedCached,
+                                            BasicOutcome::kAllowedCached}));
 }
 
 TEST_F(BasicVerifierTest, ZeroEntryCachePaysTheHashEachTime) {
