@@ -1,11 +1,11 @@
 #include "store/group_commit.h"
 
+#include <soci/sqlite3/soci-sqlite3.h>
 #include <spdlog/spdlog.h>
 
 #include <exception>
 #include <future>
 #include <utility>
-#include <vector>
 
 namespace ordo::store {
 namespace {
@@ -23,10 +23,40 @@ Status Guarded(const GroupCommitter::Job& job, soci::session& s) {
   }
 }
 
+sqlite_api::sqlite3* SqliteHandle(soci::session& s) {
+  return static_cast<soci::sqlite3_session_backend*>(s.get_backend())->conn_;
+}
+
+// While a batch holds the connection, its commits report the WAL size here instead of
+// checkpointing inline; afterwards the connection gets SQLite's default behaviour back.
+class WalHookScope {
+ public:
+  WalHookScope(soci::session& s, GroupCommitter* committer, bool sqlite)
+      : db_(sqlite ? SqliteHandle(s) : nullptr) {
+    if (db_ != nullptr) sqlite_api::sqlite3_wal_hook(db_, &OnCommit, committer);
+  }
+  ~WalHookScope() {
+    if (db_ != nullptr) {
+      sqlite_api::sqlite3_wal_autocheckpoint(db_, GroupCommitter::kCheckpointPages);
+    }
+  }
+  WalHookScope(const WalHookScope&) = delete;
+  WalHookScope& operator=(const WalHookScope&) = delete;
+
+ private:
+  static int OnCommit(void* committer, sqlite_api::sqlite3*, const char*, int pages) {
+    static_cast<GroupCommitter*>(committer)->WalHasPages(pages);
+    return 0;  // SQLITE_OK
+  }
+  sqlite_api::sqlite3* db_;
+};
+
 }  // namespace
 
 GroupCommitter::GroupCommitter(Database& db, std::size_t max_batch)
-    : db_(db), max_batch_(max_batch == 0 ? 1 : max_batch), writer_([this] { Loop(); }) {}
+    : db_(db), max_batch_(max_batch == 0 ? 1 : max_batch), writer_([this] { Loop(); }) {
+  if (db_.dialect() == Dialect::kSqlite) checkpointer_ = std::thread([this] { CheckpointLoop(); });
+}
 
 GroupCommitter::~GroupCommitter() {
   {
@@ -34,7 +64,9 @@ GroupCommitter::~GroupCommitter() {
     stopping_ = true;
   }
   cv_.notify_all();
+  checkpoint_cv_.notify_all();
   writer_.join();
+  if (checkpointer_.joinable()) checkpointer_.join();
 }
 
 void GroupCommitter::Submit(Job job, Done done) {
@@ -60,6 +92,11 @@ std::size_t GroupCommitter::batches() const {
   return batches_;
 }
 
+std::size_t GroupCommitter::checkpoints() const {
+  std::lock_guard lock(mu_);
+  return checkpoints_;
+}
+
 void GroupCommitter::Loop() {
   for (;;) {
     std::deque<Pending> batch;
@@ -76,35 +113,84 @@ void GroupCommitter::Loop() {
   }
 }
 
-void GroupCommitter::RunBatch(std::deque<Pending>& batch) {
-  std::vector<Status> results(batch.size());
-  std::size_t ran = 0;  // jobs that ran inside the transaction
-  Status committed;
-  if (batch.size() == 1) {
-    // Alone: the transaction is the job's own, no savepoint needed to isolate it.
-    committed = db_.Write<void>([&](soci::session& s) -> Status {
+void GroupCommitter::WalHasPages(int pages) {
+  if (pages < kCheckpointPages) return;
+  {
+    std::lock_guard lock(mu_);
+    checkpoint_wanted_ = true;
+  }
+  checkpoint_cv_.notify_one();
+}
+
+void GroupCommitter::CheckpointLoop() {
+  for (;;) {
+    {
+      std::unique_lock lock(mu_);
+      checkpoint_cv_.wait(lock, [this] { return stopping_ || checkpoint_wanted_; });
+      if (stopping_) return;
+      checkpoint_wanted_ = false;
+    }
+    // PASSIVE, like SQLite's automatic checkpoint: copies what no reader still needs, never
+    // blocks the writer. Its failure only leaves the WAL longer until the next attempt.
+    Status st = db_.Read<void>([](soci::session& s) -> Status {
+      int log = 0, copied = 0;
+      const int rc = sqlite_api::sqlite3_wal_checkpoint_v2(
+          SqliteHandle(s), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &copied);
+      if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
+        spdlog::warn("event=wal_checkpoint_failed code={}", rc);
+      }
+      return {};
+    });
+    std::lock_guard lock(mu_);
+    ++checkpoints_;
+  }
+}
+
+Status GroupCommitter::Transaction(soci::session& s, std::deque<Pending>& batch,
+                                   std::vector<Status>& results, std::size_t& ran) {
+  const bool sqlite = db_.dialect() == Dialect::kSqlite;
+  WalHookScope hook(s, this, sqlite);
+  s << (sqlite ? "BEGIN IMMEDIATE" : "BEGIN");
+  try {
+    if (batch.size() == 1) {
+      // Alone: the transaction is the job's own, no savepoint needed to isolate it.
       results[0] = Guarded(batch[0].job, s);
       ran = 1;
-      return results[0];
-    });
-    if (!committed && results[0]) results[0] = committed;  // COMMIT itself failed
-  } else {
-    committed = db_.Write<void>([&](soci::session& s) -> Status {
+      if (!results[0]) {
+        s << "ROLLBACK";
+        return {};
+      }
+    } else {
       for (Pending& p : batch) {
         s << "SAVEPOINT ordo_job";
         results[ran] = Guarded(p.job, s);
         ++ran;
-        // Throws when SQLite already aborted the whole transaction (disk full, I/O error): the
-        // batch fails as one, below.
+        // Throws when SQLite already aborted the whole transaction (disk full, I/O error):
+        // the batch fails as one, below.
         if (!results[ran - 1]) s << "ROLLBACK TO ordo_job";
         s << "RELEASE ordo_job";
       }
-      return {};
-    });
-    if (!committed) {
-      for (std::size_t i = 0; i < batch.size(); ++i) {
-        if (i >= ran || results[i]) results[i] = committed;  // not committed after all
-      }
+    }
+    s << "COMMIT";
+  } catch (...) {
+    try {
+      s << "ROLLBACK";
+    } catch (...) {  // already rolled back by the database (or the connection is gone)
+    }
+    throw;
+  }
+  return {};
+}
+
+void GroupCommitter::RunBatch(std::deque<Pending>& batch) {
+  std::vector<Status> results(batch.size());
+  std::size_t ran = 0;  // jobs that ran inside the transaction
+  // Read: a pooled session with Database's error mapping, the transaction is ours.
+  Status committed = db_.Read<void>(
+      [&](soci::session& s) -> Status { return Transaction(s, batch, results, ran); });
+  if (!committed) {
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      if (i >= ran || results[i]) results[i] = committed;  // not committed after all
     }
   }
   {
