@@ -7,7 +7,7 @@
 #include <future>
 #include <memory>
 
-#include "core/ids.h"
+#include "engine/time_ordered_id.h"
 
 namespace ordo::engine {
 
@@ -167,7 +167,7 @@ Result<DeployResult> Engine::Deploy(const std::string& xml, const std::string& a
     auto max_version = tx.MaxDefinitionVersion((*parsed)->key);
     if (!max_version) return Fail(max_version.error());
     DefinitionRecord d;
-    d.id = NewId();
+    d.id = TimeOrderedId();
     d.key = (*parsed)->key;
     d.version = *max_version + 1;
     d.name = (*parsed)->name;
@@ -281,7 +281,7 @@ void Engine::StartAsync(std::string key, json variables, std::optional<std::stri
         auto def = Parsed(tx, **latest);
         if (!def) return Fail(def.error());
         InstanceRecord instance;
-        instance.id = NewId();
+        instance.id = TimeOrderedId();
         instance.definition_id = (*latest)->id;
         instance.definition_key = (*latest)->key;
         instance.definition_version = (*latest)->version;
@@ -644,7 +644,7 @@ Status Engine::FailExternal(const std::string& id, const std::string& worker,
     }
     if (retries == 0) {
       IncidentRecord incident;
-      incident.id = NewId();
+      incident.id = TimeOrderedId();
       incident.instance_id = task->instance_id;
       incident.activity_id = task->activity_id;
       incident.message = text.empty() ? "external task failed with no retries left" : text;

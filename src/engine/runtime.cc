@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "core/ids.h"
+#include "engine/time_ordered_id.h"
 
 namespace ordo::engine {
 
@@ -120,7 +120,7 @@ void Execution::Execute(Token token) {
 
 void Execution::Enter(Token& token, const Element& element) {
   HistoryRecord h;
-  h.id = NewId();
+  h.id = TimeOrderedId();
   h.instance_id = instance_.id;
   h.seq = instance_.next_seq++;
   h.activity_id = element.id;
@@ -264,7 +264,7 @@ Result<std::vector<std::string>> ToNames(const json& value, const char* what) {
 
 void Execution::CreateUserTask(Token& token, const Element& element) {
   UserTaskRecord task;
-  task.id = NewId();
+  task.id = TimeOrderedId();
   task.instance_id = instance_.id;
   task.definition_key = instance_.definition_key;
   task.activity_id = element.id;
@@ -301,7 +301,7 @@ void Execution::CreateUserTask(Token& token, const Element& element) {
 
 void Execution::CreateExternalTask(Token& token, const Element& element) {
   ExternalTaskRecord task;
-  task.id = NewId();
+  task.id = TimeOrderedId();
   task.instance_id = instance_.id;
   task.definition_key = instance_.definition_key;
   task.activity_id = element.id;
@@ -352,7 +352,7 @@ void Execution::Terminate(const std::string& final_state) {
 
 void Execution::Raise(const std::string& activity_id, const std::string& message) {
   IncidentRecord incident;
-  incident.id = NewId();
+  incident.id = TimeOrderedId();
   incident.instance_id = instance_.id;
   incident.activity_id = activity_id;
   incident.message = message;
