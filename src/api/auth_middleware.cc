@@ -176,6 +176,7 @@ Result<std::shared_ptr<AuthModule>> CreateAuthModule(store::Database& db,
   auto m = std::make_shared<AuthModule>(db, users, hash_pool, std::move(options), clock,
                                         std::move(*master));
   m->verifier.SetTarpit(&m->tarpit);
+  m->sessions.SetTarpit(&m->tarpit);
   if (auto st = m->accesses.LoadAll(); !st) return Fail(st.error());
   if (auto st = m->tokens.LoadOrCreateKeys(); !st) {
     return Fail(st.error().code, "token signing keys: " + st.error().detail);

@@ -110,10 +110,7 @@ void BasicVerifier::RefuseMalformed(const std::string& address, const Done& done
 }
 
 void BasicVerifier::RefuseThrottled(std::chrono::nanoseconds wait, const Done& done) {
-  Error e{ErrorCode::kResourceExhausted, "Too many failed attempts; retry later.",
-          "too-many-attempts", Throttle::RetryAfterSeconds(wait)};
-  if (tarpit_ == nullptr) return done(Fail(std::move(e)), BasicOutcome::kThrottled);
-  tarpit_->Hold(wait, [done, e = std::move(e)]() mutable {
+  HoldOrAnswer(tarpit_, wait, [done, e = TooManyAttemptsError(wait)]() mutable {
     done(Fail(std::move(e)), BasicOutcome::kThrottled);
   });
 }

@@ -89,11 +89,8 @@ Principal SessionService::PrincipalFor(const store::UserRecord& user) {
 
 void SessionService::Login(std::string username, SecretString password, std::string address,
                            LoginDone done) {
-  if (auto wait = throttle_.Check(username, address)) {
-    done(Fail(Error{ErrorCode::kResourceExhausted, "Too many failed attempts; retry later.",
-                    "too-many-attempts", *wait}),
-         LoginOutcome::kThrottled);
-    return;
+  if (auto wait = throttle_.RemainingWait(username, address)) {
+    return RefuseThrottled(*wait, std::move(done));
   }
   auto task = std::make_shared<std::tuple<std::string, SecretString, std::string, LoginDone>>(
       std::move(username), std::move(password), std::move(address), std::move(done));
@@ -108,8 +105,16 @@ void SessionService::Login(std::string username, SecretString password, std::str
   }
 }
 
+void SessionService::RefuseThrottled(std::chrono::nanoseconds wait, LoginDone done) {
+  HoldOrAnswer(tarpit_, wait, [done = std::move(done), e = TooManyAttemptsError(wait)]() mutable {
+    done(Fail(std::move(e)), LoginOutcome::kThrottled);
+  });
+}
+
 void SessionService::DecideLogin(const std::string& username, const SecretString& password,
                                  const std::string& address, const LoginDone& done) {
+  // Failures queued earlier may have crossed a threshold while this attempt waited.
+  if (auto wait = throttle_.RemainingWait(username, address)) return RefuseThrottled(*wait, done);
   auto found = users_.FindByUsername(username);
   if (!found) {
     done(Fail(found.error()), LoginOutcome::kError);

@@ -15,6 +15,7 @@
 
 #include "auth/password_hash.h"
 #include "auth/secrets.h"
+#include "auth/tarpit.h"
 #include "auth/throttle.h"
 #include "core/clock.h"
 #include "core/error.h"
@@ -62,7 +63,8 @@ class SessionService {
   SessionService(store::Database& db, store::UserRepository& users, const Clock& clock,
                  WorkerPool& hash_pool, Throttle& throttle, SessionConfig config);
 
-  // Calls `done` exactly once (inline for throttle/overload, on the pool otherwise).
+  // Calls `done` exactly once (inline for overload, on the pool otherwise; a throttled attempt
+  // through the tarpit when one is set).
   void Login(std::string username, SecretString password, std::string address, LoginDone done);
   // The person behind a session token, or kUnauthenticated ("session-expired" when it ended).
   // Refreshes last_seen at most once a minute.
@@ -74,6 +76,10 @@ class SessionService {
   // Deletes ended sessions (called now and then).
   [[nodiscard]] Status Sweep();
 
+  // Holds back throttled (429) answers (tarpit.h). Optional; set once before the first Login;
+  // borrowed, must outlive the service.
+  void SetTarpit(Tarpit* tarpit) { tarpit_ = tarpit; }
+
   const SessionConfig& config() const { return config_; }
   static Principal PrincipalFor(const store::UserRecord& user);
   // Hex SHA-256 of a token.
@@ -82,6 +88,7 @@ class SessionService {
  private:
   void DecideLogin(const std::string& username, const SecretString& password,
                    const std::string& address, const LoginDone& done);
+  void RefuseThrottled(std::chrono::nanoseconds wait, LoginDone done);
 
   store::Database& db_;
   store::UserRepository& users_;
@@ -89,6 +96,7 @@ class SessionService {
   WorkerPool& pool_;
   Throttle& throttle_;
   const SessionConfig config_;
+  Tarpit* tarpit_ = nullptr;
 };
 
 }  // namespace ordo::auth

@@ -61,4 +61,9 @@ void Tarpit::Run() {
   }
 }
 
+void HoldOrAnswer(Tarpit* tarpit, std::chrono::nanoseconds bound, std::function<void()> answer) {
+  if (tarpit == nullptr) return answer();
+  tarpit->Hold(bound, std::move(answer));
+}
+
 }  // namespace ordo::auth

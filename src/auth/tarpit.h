@@ -70,4 +70,7 @@ class Tarpit {
   std::thread thread_;  // started on the first held answer: a zero delay never starts it
 };
 
+// `tarpit->Hold(bound, answer)`, or `answer()` at once when there is no tarpit.
+void HoldOrAnswer(Tarpit* tarpit, std::chrono::nanoseconds bound, std::function<void()> answer);
+
 }  // namespace ordo::auth

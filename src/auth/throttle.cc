@@ -53,6 +53,11 @@ int Throttle::RetryAfterSeconds(std::chrono::nanoseconds wait) {
   return static_cast<int>(std::max<long long>(secs, 1));
 }
 
+Error TooManyAttemptsError(std::chrono::nanoseconds wait) {
+  return Error{ErrorCode::kResourceExhausted, "Too many failed attempts; retry later.",
+               "too-many-attempts", Throttle::RetryAfterSeconds(wait)};
+}
+
 void Throttle::Bump(Table& table, std::string_view key, TimePoint now) {
   if (key.empty()) return;
   auto it = table.find(std::string(key));

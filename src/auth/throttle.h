@@ -25,6 +25,7 @@
 #include <unordered_map>
 
 #include "core/clock.h"
+#include "core/error.h"
 
 namespace ordo::auth {
 
@@ -80,5 +81,9 @@ class Throttle {
   Table subjects_;
   Table addresses_;
 };
+
+// The 429 answer for an attempt refused with `wait` left (problem too-many-attempts,
+// Retry-After rounded up).
+Error TooManyAttemptsError(std::chrono::nanoseconds wait);
 
 }  // namespace ordo::auth

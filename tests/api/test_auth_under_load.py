@@ -155,3 +155,14 @@ def test_flood_of_wrong_secrets_gets_only_401_429_503(fresh_server):
     assert set(statuses) <= {401, 429, 503}, statuses
     assert 429 in statuses
     assert tokens_ok == [200] * 20
+
+
+def test_throttled_login_is_held_back_too(fresh_server):
+    srv = fresh_server()
+    bad = {"username": "admin", "password": "wrong-password"}
+    for _ in range(5):
+        assert requests.post(srv.url + "/api/auth/login", json=bad, timeout=30).status_code == 401
+    start = time.monotonic()
+    r = requests.post(srv.url + "/api/auth/login", json=bad, timeout=30)
+    assert r.status_code == 429 and r.headers["Retry-After"] == "3"
+    assert 0.9 <= time.monotonic() - start < 2.5
