@@ -24,17 +24,19 @@ std::string Escape(std::string_view v) {
 
 void Metrics::ObserveRequest(std::string_view method, std::string_view route, int status,
                              double seconds) {
-  const std::string route_label = route.empty() ? "unmatched" : Escape(route);
-  const std::string base = fmt::format("method=\"{}\",route=\"{}\"", Escape(method), route_label);
-  const std::string with_status = fmt::format("{},status=\"{}\"", base, status);
   std::lock_guard lock(mu_);
-  ++requests_[with_status];
-  Histogram& h = latency_[base];
-  for (std::size_t i = 0; i < kBuckets.size(); ++i) {
-    if (seconds <= kBuckets[i]) ++h.counts[i];
+  auto count = requests_.find(std::tuple(method, route, status));
+  if (count == requests_.end()) {
+    count = requests_.emplace(StatusKey(method, route, status), 0).first;
   }
-  ++h.total;
-  h.sum += seconds;
+  ++count->second;
+  auto h = latency_.find(std::tuple(method, route));
+  if (h == latency_.end()) h = latency_.emplace(RouteKey(method, route), Histogram{}).first;
+  for (std::size_t i = 0; i < kBuckets.size(); ++i) {
+    if (seconds <= kBuckets[i]) ++h->second.counts[i];
+  }
+  ++h->second.total;
+  h->second.sum += seconds;
 }
 
 void Metrics::DescribeCounter(const std::string& name, const std::string& help) {
@@ -57,14 +59,21 @@ void Metrics::AddGauge(const std::string& name, const std::string& help,
 std::string Metrics::Render() const {
   std::string out;
   std::lock_guard lock(mu_);
+  auto labels_of = [](std::string_view method, std::string_view route) {
+    return fmt::format("method=\"{}\",route=\"{}\"", Escape(method),
+                       route.empty() ? "unmatched" : Escape(route));
+  };
   out += "# HELP ordo_http_requests_total HTTP requests by method, route template and status.\n";
   out += "# TYPE ordo_http_requests_total counter\n";
-  for (const auto& [labels, n] : requests_) {
-    out += fmt::format("ordo_http_requests_total{{{}}} {}\n", labels, n);
+  for (const auto& [key, n] : requests_) {
+    const auto& [method, route, status] = key;
+    out += fmt::format("ordo_http_requests_total{{{},status=\"{}\"}} {}\n",
+                       labels_of(method, route), status, n);
   }
   out += "# HELP ordo_http_request_duration_seconds Time from first byte to response written.\n";
   out += "# TYPE ordo_http_request_duration_seconds histogram\n";
-  for (const auto& [labels, h] : latency_) {
+  for (const auto& [key, h] : latency_) {
+    const std::string labels = labels_of(std::get<0>(key), std::get<1>(key));
     for (std::size_t i = 0; i < kBuckets.size(); ++i) {
       out += fmt::format("ordo_http_request_duration_seconds_bucket{{{},le=\"{}\"}} {}\n", labels,
                          kBuckets[i], h.counts[i]);

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 namespace ordo::api {
@@ -36,9 +37,13 @@ class Metrics {
     std::string help;
     std::function<double()> read;
   };
+  // Keyed by the raw values, formatted only on scrape: a request costs two lookups (no
+  // allocation once its series exists), not two label strings.
+  using RouteKey = std::tuple<std::string, std::string>;        // method, route
+  using StatusKey = std::tuple<std::string, std::string, int>;  // method, route, status
   mutable std::mutex mu_;
-  std::map<std::string, unsigned long long> requests_;  // labels → count
-  std::map<std::string, Histogram> latency_;            // method+route labels → histogram
+  std::map<StatusKey, unsigned long long, std::less<>> requests_;
+  std::map<RouteKey, Histogram, std::less<>> latency_;
   std::map<std::string, std::string> counter_help_;
   std::map<std::string, std::map<std::string, double>> counters_;
   std::map<std::string, Gauge> gauges_;

@@ -6,6 +6,7 @@
 
 #include "api/auth_middleware.h"
 #include "api/errors.h"
+#include "api/json_text.h"
 #include "api/request_fields.h"
 #include "auth/audit_log.h"
 #include "core/clock.h"
@@ -349,20 +350,39 @@ void AddGroupRoutes(RouteTable& table, store::UserRepository& users) {
                   .summary = "Delete a group"});
 }
 
+// GET /api/v1/me for a REST access: what programs call to check their credentials, so it is
+// written directly rather than through an nlohmann tree (keys in the order nlohmann would sort
+// them, so both paths look alike).
+http::Response AccessMeResponse(const Principal& p) {
+  http::Response response;
+  std::string& out = response.body;
+  out.reserve(160);
+  out += "{\"accessKey\":";
+  AppendJsonString(out, p.name);
+  out += ",\"name\":";
+  AppendJsonString(out, p.display_name);
+  out += ",\"right\":";
+  AppendJsonString(out, p.right);
+  out += ",\"scopes\":[";
+  bool first = true;
+  for (const std::string& scope : p.scopes) {
+    if (!first) out.push_back(',');
+    first = false;
+    AppendJsonString(out, scope);
+  }
+  out += "],\"type\":\"access\"}";
+  response.Add("Content-Type", "application/json");
+  return response;
+}
+
 void AddMeRoute(RouteTable& table, store::UserRepository& users) {
   table.Add(Route{.method = "GET",
                   .path = "/api/v1/me",
                   .scope = "",  // any authenticated caller
                   .handler = [&users](const Call& call) -> Result<http::Response> {
                     const Principal& p = call.principal;
+                    if (p.IsAccess()) return AccessMeResponse(p);
                     std::vector<std::string> scopes(p.scopes.begin(), p.scopes.end());
-                    if (p.IsAccess()) {
-                      return JsonResponse(200, {{"type", "access"},
-                                                {"accessKey", p.name},
-                                                {"name", p.display_name},
-                                                {"right", p.right},
-                                                {"scopes", scopes}});
-                    }
                     auto found = users.FindByUsername(p.name);
                     if (!found) return Fail(found.error());
                     if (!*found)

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "http/message.h"
@@ -41,10 +42,19 @@ class Router {
  private:
   struct Compiled {
     std::vector<std::string> segments;  // "{x}" marks a parameter
+    std::vector<bool> is_param;
     int literal_count = 0;
+  };
+  struct StringHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
   std::vector<RouteEntry> entries_;
   std::vector<Compiled> compiled_;
+  // Templates without parameters, by their exact path: most requests are answered by one hash
+  // lookup. A path equal to such a template can match no other template as well (a parameter
+  // template of the same length has fewer literal segments), so the lookup decides alone.
+  std::unordered_map<std::string, std::vector<std::size_t>, StringHash, std::equal_to<>> literal_;
 };
 
 }  // namespace ordo::http

@@ -291,6 +291,10 @@ class Connection final : public ConnectionBase,
   // On the loop's thread.
   void Start() {
     loop_.Register(this, this->weak_from_this());
+    if constexpr (std::is_same_v<Stream, PlainStream>) {
+      asio::error_code ignored;
+      stream_.non_blocking(true, ignored);  // for the inline write and read (async ops unaffected)
+    }
     ArmTimer(server_.options_.header_timeout);
     if constexpr (std::is_same_v<Stream, TlsStream>) {
       stream_.async_handshake(asio::ssl::stream_base::server,
@@ -328,22 +332,62 @@ class Connection final : public ConnectionBase,
     if (auto c = response.Get("Connection"); c && *c == "close") keep_alive_ = false;
     std::erase_if(response.headers, [](const auto& h) { return h.first == "Connection"; });
     Serialize(*request, response, keep_alive_, out_);
-    asio::async_write(stream_, asio::buffer(out_),
+    std::size_t sent = 0;
+    if constexpr (std::is_same_v<Stream, PlainStream>) {
+      // Almost every response fits the socket's send buffer: send it now (the socket is
+      // non-blocking) instead of taking a round through the scheduler.
+      asio::error_code ec;
+      sent = stream_.write_some(asio::buffer(out_), ec);
+      if ((!ec && sent == out_.size()) || (ec && ec != asio::error::would_block)) {
+        FinishRequest(*request, response);
+        return AfterWrite(ec, /*written_inline=*/true);
+      }
+    }
+    asio::async_write(stream_, asio::buffer(out_.data() + sent, out_.size() - sent),
                       [self = this->shared_from_this(), request, response = std::move(response)](
                           const asio::error_code& ec, std::size_t) mutable {
                         self->FinishRequest(*request, response);
-                        self->AfterWrite(ec);
+                        self->AfterWrite(ec, /*written_inline=*/false);
                       });
   }
 
  private:
+  // asio (1.22) retries a read speculatively whenever the last one returned data, so after a
+  // response it would call recv() before the client can have sent anything: an EAGAIN for
+  // about every other request. When the last read left the socket drained (fewer bytes than
+  // the buffer holds), wait for readiness instead, as nginx does. That wait is only safe while
+  // still in the handler of that read: the reactor cannot have consumed a readiness edge since.
   void ReadMore() {
     if (closed_) return;
+    if constexpr (std::is_same_v<Stream, PlainStream>) {
+      if (drained_ && in_read_handler_) return WaitReadable();
+    }
     stream_.async_read_some(asio::buffer(buffer_), [self = this->shared_from_this()](
                                                        const asio::error_code& ec, std::size_t n) {
       if (ec) return self->Close();
-      self->Feed(self->buffer_.data(), n);
+      self->OnRead(n);
     });
+  }
+
+  void WaitReadable() {
+    Lowest(stream_).async_wait(
+        tcp::socket::wait_read, [self = this->shared_from_this()](const asio::error_code& ec) {
+          if (ec) return self->Close();
+          if (self->closed_) return;
+          asio::error_code read_ec;
+          const std::size_t n =
+              Lowest(self->stream_).read_some(asio::buffer(self->buffer_), read_ec);
+          if (read_ec == asio::error::would_block) return self->WaitReadable();  // spurious
+          if (read_ec) return self->Close();
+          self->OnRead(n);
+        });
+  }
+
+  void OnRead(std::size_t n) {
+    drained_ = n < buffer_.size();
+    in_read_handler_ = true;
+    Feed(buffer_.data(), n);
+    in_read_handler_ = false;
   }
 
   void Feed(const char* data, std::size_t size) {
@@ -440,9 +484,14 @@ class Connection final : public ConnectionBase,
     --server_.in_flight_;
   }
 
-  void AfterWrite(const asio::error_code& ec) {
+  void AfterWrite(const asio::error_code& ec, bool written_inline) {
     if (ec) return Close();
     if (!keep_alive_) return LingerClose();
+    if (!pending_.empty() && written_inline) {
+      // A pipelined request: answer it from a fresh handler, not deeper in this call stack.
+      asio::post(loop_.io, [self = this->shared_from_this()] { self->AfterWrite({}, false); });
+      return;
+    }
     if (!pending_.empty()) {
       std::string next = std::move(pending_);
       pending_.clear();
@@ -531,6 +580,8 @@ class Connection final : public ConnectionBase,
   bool busy_ = false;
   bool closed_ = false;
   bool lingering_ = false;
+  bool drained_ = false;          // the last read returned less than the buffer holds
+  bool in_read_handler_ = false;  // inside OnRead: no readiness edge can have been consumed
 };
 
 }  // namespace

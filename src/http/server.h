@@ -1,15 +1,15 @@
 #pragma once
-// Ordo's HTTP/1.1 server: asio for sockets and TLS, http_parser for the wire format.
+// Ordo's HTTP/1.1 server: asio for sockets and TLS, its own parser for the wire format.
 //
 // Why not a framework: RESTinio (our first choice, DESIGN.md section 7) answers an oversized
 // request line, header block or body by closing the connection, while API.md requires 414,
 // 431 and 413 problem responses, the last before the body is read. Owning the connection loop
-// (~500 lines on the same two libraries RESTinio uses) gives exact status codes, per-route body
-// limits decided when the headers arrive, header/body timeouts and a connection cap.
+// gives exact status codes, per-route body limits decided when the headers arrive, header/body
+// timeouts and a connection cap.
 //
-// Threading: `io_threads` threads run one asio::io_context; each connection is serialised on its
-// own strand. Handlers run on the I/O thread that parsed the request and may complete their
-// Reply from any thread. Thread-safe: Start/Stop from one controlling thread.
+// Threading: `io_threads` threads each run their own asio::io_context; a connection lives on one
+// of them, so it needs no strand. Handlers run on the I/O thread that parsed the request and may
+// complete their Reply from any thread. Thread-safe: Start/Stop from one controlling thread.
 
 #include <chrono>
 #include <cstddef>
@@ -28,7 +28,7 @@ namespace ordo::http {
 struct ServerOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 8080;                                   // 0 = any free port (see Server::port())
-  std::size_t io_threads = 0;                             // 0 = number of cores
+  std::size_t io_threads = 0;                             // 0 = CPUs this process may use
   std::size_t max_request_line = std::size_t{8} * 1024;   // longer → 414
   std::size_t max_header_bytes = std::size_t{16} * 1024;  // request line + headers; more → 431
   std::size_t max_connections = 10'000;                   // more are closed at accept
