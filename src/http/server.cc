@@ -293,7 +293,7 @@ class Connection final : public ConnectionBase,
     loop_.Register(this, this->weak_from_this());
     if constexpr (std::is_same_v<Stream, PlainStream>) {
       asio::error_code ignored;
-      stream_.non_blocking(true, ignored);  // for the inline write and read (async ops unaffected)
+      stream_.non_blocking(true, ignored);  // for the inline write (async ops are unaffected)
     }
     ArmTimer(server_.options_.header_timeout);
     if constexpr (std::is_same_v<Stream, TlsStream>) {
@@ -352,16 +352,11 @@ class Connection final : public ConnectionBase,
   }
 
  private:
-  // asio (1.22) retries a read speculatively whenever the last one returned data, so after a
-  // response it would call recv() before the client can have sent anything: an EAGAIN for
-  // about every other request. When the last read left the socket drained (fewer bytes than
-  // the buffer holds), wait for readiness instead, as nginx does. That wait is only safe while
-  // still in the handler of that read: the reactor cannot have consumed a readiness edge since.
+  // Note: asio (1.22) retries a read speculatively whenever the last one returned data, so after
+  // a response about every other read is an EAGAIN recv(). Waiting for readiness instead
+  // (async_wait) was measured worse: asio re-arms the descriptor with epoll_ctl on every wait.
   void ReadMore() {
     if (closed_) return;
-    if constexpr (std::is_same_v<Stream, PlainStream>) {
-      if (drained_ && in_read_handler_) return WaitReadable();
-    }
     stream_.async_read_some(asio::buffer(buffer_), [self = this->shared_from_this()](
                                                        const asio::error_code& ec, std::size_t n) {
       if (ec) return self->Close();
@@ -369,26 +364,7 @@ class Connection final : public ConnectionBase,
     });
   }
 
-  void WaitReadable() {
-    Lowest(stream_).async_wait(
-        tcp::socket::wait_read, [self = this->shared_from_this()](const asio::error_code& ec) {
-          if (ec) return self->Close();
-          if (self->closed_) return;
-          asio::error_code read_ec;
-          const std::size_t n =
-              Lowest(self->stream_).read_some(asio::buffer(self->buffer_), read_ec);
-          if (read_ec == asio::error::would_block) return self->WaitReadable();  // spurious
-          if (read_ec) return self->Close();
-          self->OnRead(n);
-        });
-  }
-
-  void OnRead(std::size_t n) {
-    drained_ = n < buffer_.size();
-    in_read_handler_ = true;
-    Feed(buffer_.data(), n);
-    in_read_handler_ = false;
-  }
+  void OnRead(std::size_t n) { Feed(buffer_.data(), n); }
 
   void Feed(const char* data, std::size_t size) {
     const bool was_started = parser_.started();
@@ -580,8 +556,6 @@ class Connection final : public ConnectionBase,
   bool busy_ = false;
   bool closed_ = false;
   bool lingering_ = false;
-  bool drained_ = false;          // the last read returned less than the buffer holds
-  bool in_read_handler_ = false;  // inside OnRead: no readiness edge can have been consumed
 };
 
 }  // namespace
