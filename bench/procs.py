@@ -31,6 +31,21 @@ def start(args, cpu, log_path, env=None, cwd=None):
     return proc
 
 
+def start_load(args):
+    """Starts a load generator (already pinned by its command line) with its output piped,
+    registered like the servers so that an interrupted run stops it too."""
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    _children.append(proc)
+    return proc
+
+
+def forget(proc):
+    """A child that ended by itself."""
+    if proc in _children:
+        _children.remove(proc)
+
+
 def stop(proc, timeout=20):
     """SIGTERM to the process group, SIGKILL after timeout; returns the exit code."""
     if proc.poll() is None:
@@ -43,8 +58,7 @@ def stop(proc, timeout=20):
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
-    if proc in _children:
-        _children.remove(proc)
+    forget(proc)
     return proc.returncode
 
 
@@ -64,6 +78,30 @@ def wait_for_port(port, proc, timeout=20, what="server"):
         except OSError:
             time.sleep(0.05)
     raise RuntimeError(f"{what} did not listen on port {port} within {timeout} s")
+
+
+def _cpu_times():
+    """{cpu number: (busy, total)} jiffies from /proc/stat. Niced work (a build at nice 19)
+    does not count as busy: it yields to the benchmark almost entirely."""
+    out = {}
+    with open("/proc/stat") as f:
+        for line in f:
+            name, *fields = line.split()
+            if name.startswith("cpu") and name[3:].isdigit():
+                user, nice, system, idle, iowait, irq, softirq, steal = map(int, fields[:8])
+                out[int(name[3:])] = (user + system + irq + softirq + steal,
+                                      user + nice + system + idle + iowait + irq + softirq + steal)
+    return out
+
+
+def cpu_busy(seconds=1.0):
+    """{cpu: fraction busy} over `seconds`, while the benchmark itself does nothing: anything
+    above a few percent is another process whose load will distort the numbers."""
+    before = _cpu_times()
+    time.sleep(seconds)
+    after = _cpu_times()
+    return {c: (after[c][0] - before[c][0]) / max(1, after[c][1] - before[c][1])
+            for c in after if c in before}
 
 
 def _group_pids(pid):

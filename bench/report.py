@@ -64,6 +64,8 @@ def machine():
 def summarize(run):
     configs = {}
     for cid, rounds in run.results.items():
+        if cid == "cpuBusy":
+            continue
         configs[cid] = {"label": LABELS.get(cid, cid),
                         "median": {k: _median(rounds, k) for k in ("rps", "p99_ms", "rss_mib")},
                         "rounds": rounds}
@@ -135,6 +137,7 @@ def summarize(run):
             "settings": {"rounds": run.rounds, "seconds": run.seconds, "warmup": run.warmup,
                          "smoke": run.smoke, "wrk": "taskset -c 1 wrk -t1 -c32 --latency",
                          "server": "taskset -c 0", "hashWorkers": run.hash_workers},
+            "cpuBusyBeforeRounds": run.results.get("cpuBusy", []),
             "idleRssMib": run.idle_rss, "hashLimit": hash_limit, "configs": configs,
             "goals": goals, "notes": run.notes}
 

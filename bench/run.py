@@ -17,15 +17,14 @@ Exit status 0 when the benchmark ran, whether or not every goal was met (the tab
 """
 import argparse
 import json
-import platform
+import os
+import secrets as pysecrets
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import zlib
-import secrets as pysecrets
 from pathlib import Path
 
 import requests
@@ -242,6 +241,10 @@ def start_postgres(run):
 def benchmark(run):
     progress(f"bench: {run.rounds} round(s) of {run.seconds} s (+{run.warmup} s warm-up) per "
              f"configuration; servers on CPU {procs.SERVER_CPU}, load on CPU {procs.LOAD_CPU}")
+    cpus = os.sched_getaffinity(0)
+    if not {int(procs.SERVER_CPU), int(procs.LOAD_CPU)} <= cpus:
+        raise HarnessError(f"needs CPUs {procs.SERVER_CPU} and {procs.LOAD_CPU} (server and load "
+                           f"apart); this process may use {sorted(cpus)}")
     if not run.binary.exists():
         raise HarnessError(f"{run.binary} is missing: build first (make build)")
     flags = serve_flags(run.binary)
@@ -296,6 +299,7 @@ def benchmark(run):
 
     me = main_srv.url + "/api/v1/me"
     for run.round in range(1, run.rounds + 1):
+        check_quiet(run)
         # Tokens live 15 minutes: fresh ones each round.
         bearer = "Authorization: Bearer " + main_srv.token(key, secret)
         for peer, config in zip(peers, ["nginx", "caddy", "node"]):
@@ -312,6 +316,19 @@ def benchmark(run):
         flood(run)
         for config, label, srv, designer in engines:
             engine_round_trip(run, config, label, srv, srv.token(*designer))
+
+
+def check_quiet(run):
+    """Warns when something outside the benchmark keeps a CPU busy: the numbers of that round
+    then measure the sharing, not the servers."""
+    busy = procs.cpu_busy()
+    run.record("cpuBusy", **{f"cpu{c}": round(v, 3) for c, v in sorted(busy.items())})
+    loaded = {c: v for c, v in busy.items() if v > 0.10}
+    if loaded:
+        text = ", ".join(f"CPU {c} {v:.0%}" for c, v in sorted(loaded.items()))
+        run.notes.append(f"round {run.round}: before it, other processes kept {text} busy; "
+                         "its numbers are distorted")
+        run.say("WARNING", f"other processes keep {text} busy")
 
 
 def hash_misses(run, srv, accesses):

@@ -2,7 +2,6 @@
 prints (bench/lua/report.lua) instead of wrk's text."""
 
 import json
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,12 +49,12 @@ def command(url, seconds, connections=32, script="plain.lua", header=None, scrip
 
 def start(url, seconds, **kw):
     """Starts wrk without waiting (for runs side by side); finish() reads its result."""
-    return subprocess.Popen(command(url, seconds, **kw), stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    return procs.start_load(command(url, seconds, **kw))
 
 
 def finish(proc, what):
     out, err = proc.communicate()
+    procs.forget(proc)
     if proc.returncode != 0:
         raise HarnessError(f"{what}: wrk exited with {proc.returncode}: {err.strip()}")
     for line in out.splitlines():
@@ -81,7 +80,8 @@ def require_2xx(result, what):
         raise HarnessError(f"{what}: {result.errors['status']} responses with status >= 400 "
                            f"{bad or ''} — the scenario is broken")
     if result.requests == 0:
-        raise HarnessError(f"{what}: no request completed")
+        raise HarnessError(f"{what}: no request completed in {result.seconds:.0f} s (is another "
+                           "process using CPU 0?)")
 
 
 def require_statuses(result, allowed, what):
