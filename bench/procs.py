@@ -7,6 +7,7 @@ import socket
 import subprocess
 import threading
 import time
+from pathlib import Path
 
 SERVER_CPU = "0"  # the server under test, Ordo or a peer
 LOAD_CPU = "1"    # wrk and the engine load driver
@@ -162,3 +163,30 @@ class RssSampler:
         self._stop.set()
         self._thread.join()
         self.peak = max(self.peak, rss_mib(self.pid))
+
+
+class Profile:
+    """`perf record` attached to pid (perf itself on the load CPU) while in a `with` block; then
+    a flat report (`perf report --no-children`, by shared object and symbol) into base.txt."""
+
+    def __init__(self, pid, base):
+        self.pid, self.base = pid, Path(base)
+        self.data = self.base.with_suffix(".perf.data")
+
+    def __enter__(self):
+        self.base.parent.mkdir(parents=True, exist_ok=True)
+        self.proc = start_load(["taskset", "-c", LOAD_CPU, "perf", "record", "-F", "999",
+                                "-p", str(self.pid), "-o", str(self.data)])
+        time.sleep(0.5)  # perf attaches before the load starts
+        return self
+
+    def __exit__(self, *exc):
+        self.proc.send_signal(signal.SIGINT)
+        self.proc.communicate()
+        forget(self.proc)
+        report = subprocess.run(["perf", "report", "-i", str(self.data), "--stdio",
+                                 "--no-children", "--fields", "overhead,dso,sym",
+                                 "-w", "8,24,100", "--percent-limit", "0.5"],
+                                capture_output=True, text=True)
+        self.base.with_suffix(".txt").write_text(report.stdout or report.stderr)
+        self.data.unlink(missing_ok=True)

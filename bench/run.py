@@ -16,6 +16,7 @@ Exit status 0 when the benchmark ran, whether or not every goal was met (the tab
 1 when the harness failed; 130 on Ctrl-C. docs/benchmark.md explains each scenario.
 """
 import argparse
+import contextlib
 import json
 import os
 import secrets as pysecrets
@@ -71,6 +72,8 @@ class Run:
         self.idle_rss = None
         self.hash_workers = None  # of the cache-off instance, from /metrics
         self.pg_state = None      # scripts/pg-cluster.sh state file, when PostgreSQL runs
+        self.profiling = False    # the --profile round is on
+        self.out = Path(args.out) if args.out else (self.tmp if self.smoke else HERE / "results")
 
     def record(self, config, **values):
         self.results.setdefault(config, []).append(dict(values, round=self.round))
@@ -85,7 +88,7 @@ class Run:
             prime(url, kw["header"])
         if self.warmup:
             wrk.require_2xx(wrk.run(url, self.warmup, label + " (warm-up)", **kw), label)
-        with procs.RssSampler(server_pid) as rss:
+        with procs.RssSampler(server_pid) as rss, self.profiled(config, server_pid):
             r = wrk.run(url, self.seconds, label, **kw)
         wrk.require_2xx(r, label)
         self.record(config, rps=r.rps, p99_ms=r.p99_ms, p50_ms=r.p50_ms, rss_mib=rss.peak,
@@ -93,7 +96,13 @@ class Run:
         self.say(label, f"{r.rps:,.0f} req/s p99 {r.p99_ms:.2f} ms RSS {rss.peak:.1f} MiB")
         return r
 
-    def side_by_side(self, server_pid, main, alongside, seconds=None):
+    def profiled(self, config, server_pid):
+        """perf attached to the server during a measured run, in the --profile round only."""
+        if not self.profiling:
+            return contextlib.nullcontext()
+        return procs.Profile(server_pid, self.out / f"profile-{config}")
+
+    def side_by_side(self, config, server_pid, main, alongside, seconds=None):
         """Two wrk runs at once (both on the load CPU): `main` and `alongside` are
         (label, url, kwargs); returns their results and the server's peak RSS."""
         def both(seconds):
@@ -102,7 +111,7 @@ class Run:
             return wrk.finish(p1, main[0]), wrk.finish(p2, alongside[0])
         if self.warmup:
             both(self.warmup)
-        with procs.RssSampler(server_pid) as rss:
+        with procs.RssSampler(server_pid) as rss, self.profiled(config, server_pid):
             r1, r2 = both(seconds or self.seconds)
         return r1, r2, rss.peak
 
@@ -160,7 +169,7 @@ def engine_round_trip(run, config, label, server, token):
     cmd = ["taskset", "-c", procs.LOAD_CPU, str(exe), "--url", server.url, "--token", token,
            "--seconds", str(run.s7_seconds), "--connections", "32",
            "--warmup", str(0 if run.smoke else run.args.warmup)]
-    with procs.RssSampler(server.pid) as rss:
+    with procs.RssSampler(server.pid) as rss, run.profiled(config, server.pid):
         out = subprocess.run(cmd, capture_output=True, text=True)
     if out.returncode != 0:
         raise HarnessError(f"{label}: ordo_engine_load exited with {out.returncode}: "
@@ -186,6 +195,9 @@ def main():
     ap.add_argument("--seconds", type=int, help="seconds per measured run (default 10; smoke 1)")
     ap.add_argument("--warmup", type=int, default=2, help="seconds of warm-up per run (default 2)")
     ap.add_argument("--no-postgres", action="store_true", help="skip S7 on PostgreSQL")
+    ap.add_argument("--profile", metavar="IDS", help="after the rounds, run these scenarios "
+                    "once more under perf (e.g. S2,S5) and write\nprofile-ID.txt beside the "
+                    "results; ids: nginx caddy node S1 S2 S3 S4 S6 S6cached S5\nS7sqlite S7pg")
     ap.add_argument("--out", help="folder for latest.json and latest.svg "
                     "(default bench/results; smoke: the temporary folder)")
     args = ap.parse_args()
@@ -200,7 +212,7 @@ def main():
         run = Run(args, tmp)
         try:
             benchmark(run)
-            out = Path(args.out) if args.out else (Path(tmp) if run.smoke else HERE / "results")
+            out = run.out
             summary = report.summarize(run)
             report.print_table(summary)
             report.write(summary, out)
@@ -298,24 +310,61 @@ def benchmark(run):
         progress(f"bench: SKIP S7 — {engine_exe} is missing")
 
     me = main_srv.url + "/api/v1/me"
+    tokens = {}  # Tokens live 15 minutes: fresh ones each round.
+
+    def new_tokens():
+        tokens["bearer"] = "Authorization: Bearer " + main_srv.token(key, secret)
+    steps = [((config,), lambda p=peer, c=config: run.load(c, p.name, p.url, p.proc.pid,
+                                                          header=p.header))
+             for peer, config in zip(peers, ["nginx", "caddy", "node"])]
+    steps += [
+        (("S1",), lambda: run.load("S1", "S1 GET /healthz", main_srv.url + "/healthz",
+                                   main_srv.pid)),
+        (("S2",), lambda: run.load("S2", "S2 bearer", me, main_srv.pid,
+                                   header=tokens["bearer"])),
+        (("S3",), lambda: run.load("S3", "S3 basic (same credential)", me, main_srv.pid,
+                                   header=basic)),
+    ]
+    if nocache:
+        steps.append((("S4", "S6"), lambda: hash_misses(run, nocache, accesses)))
+    steps += [
+        (("S6cached",), lambda: run.load(
+            "S6cached", "S6 POST /api/auth/jwt (cache on)", main_srv.url + "/api/auth/jwt",
+            main_srv.pid, script="rotate.lua", timeout_s=10,
+            script_args=["POST", "/api/auth/jwt", "body",
+                         json.dumps({"accessKey": key, "secretKey": secret})])),
+        (("S5",), lambda: flood(run)),
+    ]
+    steps += [((config,), lambda c=config, lb=label, sv=srv, d=designer:
+               engine_round_trip(run, c, lb, sv, sv.token(*d)))
+              for config, label, srv, designer in engines]
+
     for run.round in range(1, run.rounds + 1):
         check_quiet(run)
-        # Tokens live 15 minutes: fresh ones each round.
-        bearer = "Authorization: Bearer " + main_srv.token(key, secret)
-        for peer, config in zip(peers, ["nginx", "caddy", "node"]):
-            run.load(config, peer.name, peer.url, peer.proc.pid, header=peer.header)
-        run.load("S1", "S1 GET /healthz", main_srv.url + "/healthz", main_srv.pid)
-        run.load("S2", "S2 bearer", me, main_srv.pid, header=bearer)
-        run.load("S3", "S3 basic (same credential)", me, main_srv.pid, header=basic)
-        if nocache:
-            hash_misses(run, nocache, accesses)
-        run.load("S6cached", "S6 POST /api/auth/jwt (cache on)", main_srv.url + "/api/auth/jwt",
-                 main_srv.pid, script="rotate.lua", timeout_s=10,
-                 script_args=["POST", "/api/auth/jwt", "body",
-                              json.dumps({"accessKey": key, "secretKey": secret})])
-        flood(run)
-        for config, label, srv, designer in engines:
-            engine_round_trip(run, config, label, srv, srv.token(*designer))
+        new_tokens()
+        for _, step in steps:
+            step()
+    if run.args.profile:
+        profile_round(run, steps, new_tokens)
+
+
+def profile_round(run, steps, new_tokens):
+    """--profile: the chosen scenarios once more, after the measured rounds, with `perf record`
+    attached to the server; their numbers are left out of the results (perf slows the server)."""
+    wanted = set(run.args.profile.split(","))
+    known = {i for ids, _ in steps for i in ids}
+    if wanted - known:
+        raise HarnessError(f"--profile: unknown or skipped scenario(s) {sorted(wanted - known)}; "
+                           f"choose among {sorted(known)}")
+    measured = run.results
+    run.results, run.round, run.profiling = {}, "profile", True
+    try:
+        new_tokens()
+        for ids, step in steps:
+            if wanted & set(ids):
+                step()
+    finally:
+        run.results, run.profiling = measured, False
 
 
 def check_quiet(run):
@@ -343,7 +392,7 @@ def hash_misses(run, srv, accesses):
     probe = ("S4 meanwhile S2 probe", srv.url + "/api/v1/me",
              dict(connections=4, script="paced.lua", header=probe_bearer,
                   script_args=[str(S2_PROBE_PAUSE_MS)]))
-    r, p, rss = run.side_by_side(srv.pid, misses, probe)
+    r, p, rss = run.side_by_side("S4", srv.pid, misses, probe)
     wrk.require_2xx(r, misses[0])
     wrk.require_2xx(p, probe[0])
     limit = run.hash_workers * rate
@@ -373,7 +422,7 @@ def flood(run):
                  dict(connections=64, script="rotate.lua", timeout_s=10,
                       script_args=["count", "GET", "/api/v1/me", "header"] + wrong))
     s2 = ("S5 meanwhile S2", srv.url + "/api/v1/me", dict(header=bearer))
-    f, b, rss = run.side_by_side(srv.pid, flood_run, s2, seconds=run.flood_seconds)
+    f, b, rss = run.side_by_side("S5", srv.pid, flood_run, s2, seconds=run.flood_seconds)
     wrk.require_statuses(f, FLOOD_ALLOWED, flood_run[0])
     if not f.statuses:
         # Possible by design: wrong secrets wait for a hash worker that yields to served

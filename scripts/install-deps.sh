@@ -13,8 +13,9 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev python3 python3-pytest python3-requests python3-jwt
   chromium fonts-dejavu-core openssl postgresql nginx-light wrk hyperfine clang-format clang-tidy-16
   sqlite3
-  # make bench: the peers (Caddy; Node comes from npm), bcrypt for Caddy's hash, the chart
-  caddy python3-bcrypt gnuplot-nox
+  # make bench: the peers (Caddy; Node comes from npm), bcrypt for Caddy's hash, the chart,
+  # perf for --profile
+  caddy python3-bcrypt gnuplot-nox linux-perf
 )
 # Node.js and npm only when the machine has none (a newer one may already be installed).
 command -v node >/dev/null || packages+=(nodejs)
