@@ -90,7 +90,11 @@ void BasicVerifier::Verify(std::string access_key, SecretString secret, std::str
       std::move(access_key), std::move(secret), std::move(address), std::move(done));
   bool queued = pool_.TrySubmit([this, task] {
     auto& [key, sec, addr, cb] = *task;
-    Decide(key, sec, addr, cb);
+    // The answer leaves the (idle-priority) hash thread: see Tarpit::Post.
+    Decide(key, sec, addr, [this, task](Result<VerifiedAccess> r, BasicOutcome o) {
+      PostOrAnswer(tarpit_,
+                   [task, r = std::move(r), o]() mutable { std::get<3> (*task)(std::move(r), o); });
+    });
   });
   if (!queued) {
     Error e{ErrorCode::kUnavailable, "The server is busy checking credentials; retry shortly.",

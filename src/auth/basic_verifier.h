@@ -72,8 +72,9 @@ class BasicVerifier {
   BasicVerifier(const Clock& clock, const LiveAccessTable& accesses, CredentialCache& cache,
                 Throttle& throttle, WorkerPool& hash_pool, HashParams hash_params);
 
-  // Calls `done` exactly once: inline for format, cache, throttle and overload answers, on a
-  // hash-pool thread otherwise. `address` is the client's address for the per-address count.
+  // Calls `done` exactly once: inline for format, cache, throttle and overload answers, on the
+  // tarpit's thread (or the hash-pool thread without one) otherwise. `address` is the client's
+  // address for the per-address count.
   void Verify(std::string access_key, SecretString secret, std::string address, Done done);
 
   // Issue 7 (several nodes): called on the pool for a well-formed key missing from the table,
@@ -82,8 +83,9 @@ class BasicVerifier {
   using MissLoader = std::function<LiveAccessTable::Ptr(const std::string& access_key)>;
   void SetMissLoader(MissLoader loader) { load_missing_ = std::move(loader); }
 
-  // Holds back 429 answers (see tarpit.h). Optional; without it they are answered at once. Set
-  // once before the first Verify; borrowed, must outlive the verifier.
+  // Holds back 429 answers and delivers the hash threads' answers on its own thread (see
+  // tarpit.h). Optional; without it 429s are answered at once and hash results on the hash
+  // thread. Set once before the first Verify; borrowed, must outlive the verifier.
   void SetTarpit(Tarpit* tarpit) { tarpit_ = tarpit; }
 
   // The denial for credentials that cannot even be parsed (the Authorization header is not

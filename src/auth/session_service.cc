@@ -96,7 +96,12 @@ void SessionService::Login(std::string username, SecretString password, std::str
       std::move(username), std::move(password), std::move(address), std::move(done));
   if (!pool_.TrySubmit([this, task] {
         auto& [u, p, a, d] = *task;
-        DecideLogin(u, p, a, d);
+        // The answer leaves the (idle-priority) hash thread: see Tarpit::Post.
+        DecideLogin(u, p, a, [this, task](Result<LoginSuccess> r, LoginOutcome o) {
+          PostOrAnswer(tarpit_, [task, r = std::move(r), o]() mutable {
+            std::get<3> (*task)(std::move(r), o);
+          });
+        });
       })) {
     std::get<3> (*task)(
         Fail(Error{ErrorCode::kUnavailable,

@@ -21,18 +21,26 @@ void Tarpit::Stop() {
 
 void Tarpit::Hold(std::chrono::nanoseconds bound, std::function<void()> answer) {
   auto wait = std::min<std::chrono::nanoseconds>(delay_, bound);
-  if (wait > std::chrono::nanoseconds{0}) {
-    std::unique_lock lock(mu_);
-    if (!stopping_ && pending_.size() < max_held_) {
-      if (!thread_.joinable()) thread_ = std::thread([this] { Run(); });
-      const bool earliest = pending_.empty() || Clock::now() + wait < pending_.top().due;
-      pending_.push(Pending{Clock::now() + wait, next_seq_++, std::move(answer)});
-      lock.unlock();
-      if (earliest) cv_.notify_one();
-      return;
-    }
+  if (wait > std::chrono::nanoseconds{0} &&
+      Enqueue(Clock::now() + std::chrono::duration_cast<Clock::duration>(wait), answer)) {
+    return;
   }
   answer();
+}
+
+void Tarpit::Post(std::function<void()> answer) {
+  if (!Enqueue(Clock::now(), answer)) answer();
+}
+
+bool Tarpit::Enqueue(Clock::time_point due, std::function<void()>& answer) {
+  std::unique_lock lock(mu_);
+  if (stopping_ || pending_.size() >= max_held_) return false;
+  if (!thread_.joinable()) thread_ = std::thread([this] { Run(); });
+  const bool earliest = pending_.empty() || due < pending_.top().due;
+  pending_.push(Pending{due, next_seq_++, std::move(answer)});
+  lock.unlock();
+  if (earliest) cv_.notify_one();
+  return true;
 }
 
 std::size_t Tarpit::held() const {
@@ -64,6 +72,11 @@ void Tarpit::Run() {
 void HoldOrAnswer(Tarpit* tarpit, std::chrono::nanoseconds bound, std::function<void()> answer) {
   if (tarpit == nullptr) return answer();
   tarpit->Hold(bound, std::move(answer));
+}
+
+void PostOrAnswer(Tarpit* tarpit, std::function<void()> answer) {
+  if (tarpit == nullptr) return answer();
+  tarpit->Post(std::move(answer));
 }
 
 }  // namespace ordo::auth

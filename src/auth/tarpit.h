@@ -11,6 +11,11 @@
 // Memory is bounded: at most `max_held` answers wait; beyond that (or with a zero delay) the
 // answer runs at once on the caller's thread.
 //
+// The same thread also delivers the answers of the hash threads (Post): those run at idle
+// priority (hash_priority.h), and an answer runs the route's handler, which takes locks the I/O
+// threads need (metrics, the reply queue); run at idle priority, a handler preempted inside such
+// a lock by any other busy process would stall the I/O thread behind it.
+//
 // Thread-safe. Stop() (and the destructor) runs every answer still held, at once, then joins the
 // thread; later answers run inline.
 
@@ -39,6 +44,10 @@ class Tarpit {
   // or `max_held` answers already wait. `answer` must not throw.
   void Hold(std::chrono::nanoseconds bound, std::function<void()> answer);
 
+  // Runs `answer` on the timer thread as soon as possible (after answers already due); inline
+  // when stopped or full.
+  void Post(std::function<void()> answer);
+
   // Answers everything held now and stops the timer thread. Idempotent. The owner calls it
   // before destroying what the held answers use.
   void Stop();
@@ -59,6 +68,8 @@ class Tarpit {
   };
 
   void Run();
+  // Queues `answer` due at `due`; false when stopped or full (the caller runs it).
+  bool Enqueue(Clock::time_point due, std::function<void()>& answer);
 
   const std::chrono::milliseconds delay_;
   const std::size_t max_held_;
@@ -72,5 +83,7 @@ class Tarpit {
 
 // `tarpit->Hold(bound, answer)`, or `answer()` at once when there is no tarpit.
 void HoldOrAnswer(Tarpit* tarpit, std::chrono::nanoseconds bound, std::function<void()> answer);
+// `tarpit->Post(answer)`, or `answer()` at once when there is no tarpit.
+void PostOrAnswer(Tarpit* tarpit, std::function<void()> answer);
 
 }  // namespace ordo::auth

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <future>
 #include <mutex>
+#include <thread>
 #include <vector>
 
 namespace ordo::auth {
@@ -86,6 +87,16 @@ TEST(TarpitTest, StopAnswersEverythingHeldAtOnce) {
   EXPECT_LT(Steady::now() - start, 5s);
   tarpit.Hold(60s, [&] { ++ran; });  // after Stop: inline
   EXPECT_EQ(ran, 6);
+}
+
+TEST(TarpitTest, PostRunsSoonOnTheTimerThread) {
+  Tarpit tarpit(10s);
+  std::promise<std::thread::id> ran_on;
+  tarpit.Hold(10s, [] {});  // a held answer does not delay a posted one
+  const auto start = Steady::now();
+  tarpit.Post([&] { ran_on.set_value(std::this_thread::get_id()); });
+  EXPECT_NE(ran_on.get_future().get(), std::this_thread::get_id());
+  EXPECT_LT(Steady::now() - start, 2s);
 }
 
 }  // namespace
