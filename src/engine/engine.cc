@@ -105,6 +105,13 @@ Result<InstanceRecord> Engine::LoadInstance(EngineTx& tx, const std::string& id)
 }
 
 Result<DefinitionPtr> Engine::DefinitionOf(EngineTx& tx, const InstanceRecord& instance) {
+  {
+    // Definitions never change under an id: a cached one needs no query (the hot path of every
+    // task completion).
+    std::lock_guard lock(cache_mutex_);
+    auto it = cache_.find(instance.definition_id);
+    if (it != cache_.end()) return it->second;
+  }
   auto record = tx.FindDefinition(instance.definition_id, /*with_xml=*/false);
   if (!record) return Fail(record.error());
   if (!*record) return Fail(ErrorCode::kInternal, "the instance's definition is missing");

@@ -629,8 +629,23 @@ class SqlTx final : public engine::EngineTx {
 
 }  // namespace
 
+namespace {
+// PostgreSQL: asynchronous writes in flight at once (each holds a pooled session while it
+// runs, so more than the default pool of 8 would only queue there), and how many may wait.
+constexpr std::size_t kPgWriteThreads = 8;
+constexpr std::size_t kPgWriteQueue = 10'000;
+}  // namespace
+
 EngineSqlRepository::EngineSqlRepository(Database& db) : db_(db) {
-  if (db_.dialect() == Dialect::kSqlite) committer_ = std::make_unique<GroupCommitter>(db_);
+  if (db_.dialect() == Dialect::kSqlite) {
+    committer_ = std::make_unique<GroupCommitter>(db_);
+  } else {
+    writers_ = std::make_unique<WorkerPool>(kPgWriteThreads, kPgWriteQueue);
+  }
+}
+
+EngineSqlRepository::~EngineSqlRepository() {
+  if (writers_) writers_->Shutdown();  // runs what is queued: every caller is answered
 }
 
 Status EngineSqlRepository::Write(const std::function<Status(engine::EngineTx&)>& fn) {
@@ -645,7 +660,10 @@ Status EngineSqlRepository::Write(const std::function<Status(engine::EngineTx&)>
 void EngineSqlRepository::WriteAsync(std::function<Status(engine::EngineTx&)> fn,
                                      std::function<void(Status)> done) {
   if (!committer_) {
-    done(Write(fn));
+    auto task = [this, fn, done]() { done(Write(fn)); };
+    if (!writers_->TrySubmit(task)) {
+      done(Fail(ErrorCode::kUnavailable, "too many engine calls waiting; retry"));
+    }
     return;
   }
   committer_->Submit(

@@ -15,6 +15,7 @@
 
 #include <memory>
 
+#include "core/worker_pool.h"
 #include "engine/repository.h"
 #include "store/database.h"
 #include "store/group_commit.h"
@@ -24,6 +25,7 @@ namespace ordo::store {
 class EngineSqlRepository final : public engine::EngineRepository {
  public:
   explicit EngineSqlRepository(Database& db);
+  ~EngineSqlRepository() override;
 
   Status Write(const std::function<Status(engine::EngineTx&)>& fn) override;
   Status Read(const std::function<Status(engine::EngineTx&)>& fn) override;
@@ -33,6 +35,7 @@ class EngineSqlRepository final : public engine::EngineRepository {
  private:
   Database& db_;
   std::unique_ptr<GroupCommitter> committer_;  // SQLite only
+  std::unique_ptr<WorkerPool> writers_;        // PostgreSQL only
 };
 
 }  // namespace ordo::store

@@ -99,6 +99,17 @@ std::vector<Migration> EngineMigrations() {
            " UNIQUE (instance_id, seq))",
        },
        {}},
+      // Issue 8: "the open tasks of instance X" (GET /tasks?processInstanceId, cancel) was
+      // answered by scanning every open task through engine_user_tasks_open; this index finds
+      // them directly, already in the list's order, and replaces the one on instance_id alone.
+      {301,
+       "user tasks by instance",
+       {
+           "CREATE INDEX engine_user_tasks_by_instance_open ON engine_user_tasks "
+           "(instance_id, state, created_at, id)",
+           "DROP INDEX engine_user_tasks_by_instance",
+       },
+       {}},
   };
 }
 
