@@ -311,5 +311,23 @@ TEST(BasicCredentialsTest, Errors) {
             BasicParseError::kBadEncoding);  // "a\0b:c"
 }
 
+TEST(BasicCredentialsTest, DecodesEveryLengthAndRefusesNonCanonicalBase64) {
+  // Every secret length 0..40 round-trips through libsodium's encoder (all padding shapes).
+  for (std::size_t n = 0; n <= 40; ++n) {
+    std::string secret;
+    for (std::size_t i = 0; i < n; ++i) secret.push_back(static_cast<char>('!' + (i * 37) % 94));
+    auto c = ParseBasicAuthorization(FormatBasicAuthorization("ordo_ak_k", secret));
+    ASSERT_TRUE(c.has_value()) << n;
+    EXPECT_EQ(c->secret.value(), secret) << n;
+  }
+  // "a:b" is YTpi; wrong length, misplaced or extra padding, unused bits set, bad alphabet.
+  for (const char* bad : {"Basic YTpi=", "Basic YTp", "Basic YT=i", "Basic YTpi====", "Basic YTo=x",
+                          "Basic YTpj==", "Basic YTo-", "Basic YTo_", "Basic YTp\x80"}) {
+    EXPECT_EQ(ParseBasicAuthorization(bad).error(), BasicParseError::kBadEncoding) << bad;
+  }
+  EXPECT_EQ(ParseBasicAuthorization("Basic YTo=").value().secret.value(), "");        // "a:"
+  EXPECT_EQ(ParseBasicAuthorization("Basic YTpiYw==").value().secret.value(), "bc");  // "a:bc"
+}
+
 }  // namespace
 }  // namespace ordo::auth

@@ -8,40 +8,25 @@ namespace ordo::auth {
 
 CredentialCache::CredentialCache(const Clock& clock, std::size_t max_entries,
                                  std::chrono::seconds ttl)
-    : clock_(clock), max_entries_(max_entries), ttl_(ttl) {
-  static_assert(sizeof(hmac_key_) == crypto_auth_hmacsha256_KEYBYTES);
-  if (sodium_init() < 0) std::abort();  // cannot run without a CSPRNG
-  randombytes_buf(hmac_key_, sizeof(hmac_key_));
-}
+    : clock_(clock), max_entries_(max_entries), ttl_(ttl) {}
 
-CredentialCache::~CredentialCache() { sodium_memzero(hmac_key_, sizeof(hmac_key_)); }
+CredentialCache::~CredentialCache() = default;
 
-std::string CredentialCache::Fingerprint(std::string_view access_key,
-                                         std::string_view secret) const {
-  crypto_auth_hmacsha256_state st;
-  crypto_auth_hmacsha256_init(&st, hmac_key_, sizeof(hmac_key_));
+CredentialCache::Fingerprint CredentialCache::FingerprintOf(std::string_view access_key,
+                                                            std::string_view secret) const {
   // The separator makes ("ab", "c") and ("a", "bc") different; access keys never hold NUL.
-  static const unsigned char kSep = 0;
-  crypto_auth_hmacsha256_update(&st, reinterpret_cast<const unsigned char*>(access_key.data()),
-                                access_key.size());
-  crypto_auth_hmacsha256_update(&st, &kSep, 1);
-  crypto_auth_hmacsha256_update(&st, reinterpret_cast<const unsigned char*>(secret.data()),
-                                secret.size());
-  std::string out(crypto_auth_hmacsha256_BYTES, '\0');
-  crypto_auth_hmacsha256_final(&st, reinterpret_cast<unsigned char*>(out.data()));
-  sodium_memzero(&st, sizeof(st));
-  return out;
+  return mac_.Mac({access_key, std::string_view("\0", 1), secret});
 }
 
-void CredentialCache::EraseLocked(std::unordered_map<std::string, Entry>::iterator it) {
+void CredentialCache::EraseLocked(Entries::iterator it) {
   insertion_order_.erase(it->second.order);
   entries_.erase(it);
 }
 
 std::optional<CachedCheck> CredentialCache::Lookup(std::string_view access_key,
                                                    std::string_view secret) {
-  if (!enabled()) return std::nullopt;  // and no HMAC to compute
-  std::string fp = Fingerprint(access_key, secret);
+  if (!enabled()) return std::nullopt;  // and no MAC to compute
+  const Fingerprint fp = FingerprintOf(access_key, secret);
   TimePoint now = clock_.Now();
   std::lock_guard lock(mu_);
   auto it = entries_.find(fp);
@@ -56,7 +41,7 @@ std::optional<CachedCheck> CredentialCache::Lookup(std::string_view access_key,
 void CredentialCache::Insert(std::string_view access_key, std::string_view secret,
                              CachedCheck check) {
   if (!enabled()) return;
-  std::string fp = Fingerprint(access_key, secret);
+  const Fingerprint fp = FingerprintOf(access_key, secret);
   TimePoint expires = clock_.Now() + ttl_;
   std::lock_guard lock(mu_);
   auto it = entries_.find(fp);

@@ -15,6 +15,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstring>
 #include <list>
 #include <mutex>
 #include <optional>
@@ -22,6 +23,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "auth/hmac_sha256.h"
 #include "core/clock.h"
 
 namespace ordo::auth {
@@ -50,22 +52,32 @@ class CredentialCache {
   bool enabled() const { return max_entries_ > 0; }
 
  private:
+  using Fingerprint = HmacSha256::Digest;
+  struct FingerprintHash {
+    // A MAC's bytes are uniformly distributed: any eight of them make a good hash.
+    std::size_t operator()(const Fingerprint& f) const {
+      std::size_t h = 0;
+      std::memcpy(&h, f.data(), sizeof h);
+      return h;
+    }
+  };
   struct Entry {
     CachedCheck check;
     TimePoint expires;
-    std::list<std::string>::iterator order;  // position in insertion_order_
+    std::list<Fingerprint>::iterator order;  // position in insertion_order_
   };
+  using Entries = std::unordered_map<Fingerprint, Entry, FingerprintHash>;
 
-  std::string Fingerprint(std::string_view access_key, std::string_view secret) const;
-  void EraseLocked(std::unordered_map<std::string, Entry>::iterator it);
+  Fingerprint FingerprintOf(std::string_view access_key, std::string_view secret) const;
+  void EraseLocked(Entries::iterator it);
 
   const Clock& clock_;
   const std::size_t max_entries_;
   const std::chrono::seconds ttl_;
-  unsigned char hmac_key_[32];  // crypto_auth_hmacsha256_KEYBYTES; wiped in the destructor
+  HmacSha256 mac_;  // under a random per-process key
   mutable std::mutex mu_;
-  std::unordered_map<std::string, Entry> entries_;
-  std::list<std::string> insertion_order_;  // oldest first
+  Entries entries_;
+  std::list<Fingerprint> insertion_order_;  // oldest first
 };
 
 }  // namespace ordo::auth
