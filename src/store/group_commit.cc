@@ -71,7 +71,13 @@ GroupCommitter::~GroupCommitter() {
 
 void GroupCommitter::Submit(Job job, Done done) {
   {
-    std::lock_guard lock(mu_);
+    std::unique_lock lock(mu_);
+    if (stopping_ && std::this_thread::get_id() != writer_.get_id()) {
+      // The writer may already have drained the queue: nobody would run this job.
+      lock.unlock();
+      done(Fail(ErrorCode::kUnavailable, "the server is stopping"));
+      return;
+    }
     queue_.push_back(Pending{std::move(job), std::move(done)});
   }
   cv_.notify_one();

@@ -23,7 +23,8 @@
 //
 // Thread-safe. `done` runs on the writer thread and must not block on this committer (Run
 // from inside a job or a `done` would wait for itself; it fails instead). The destructor
-// runs what is queued, then joins.
+// runs what is queued (jobs its callbacks queue included), then joins; a job submitted from
+// another thread once it has begun gets kUnavailable.
 
 #include <condition_variable>
 #include <cstddef>
