@@ -1,5 +1,6 @@
 #include "store/group_commit.h"
 
+#include <pthread.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 #include <spdlog/spdlog.h>
 
@@ -104,6 +105,7 @@ std::size_t GroupCommitter::checkpoints() const {
 }
 
 void GroupCommitter::Loop() {
+  pthread_setname_np(pthread_self(), "ordo-commit");  // for top -H, perf, gdb
   for (;;) {
     std::deque<Pending> batch;
     {
@@ -129,6 +131,7 @@ void GroupCommitter::WalHasPages(int pages) {
 }
 
 void GroupCommitter::CheckpointLoop() {
+  pthread_setname_np(pthread_self(), "ordo-checkpoint");
   for (;;) {
     {
       std::unique_lock lock(mu_);
