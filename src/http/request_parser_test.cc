@@ -235,5 +235,27 @@ TEST(RequestParser, RefusesALongRequestLineBeforeItEnds) {
   EXPECT_EQ(p.error().code, ErrorCode::kUriTooLong);
 }
 
+TEST(RequestParser, ChecksEveryByteOfHeaderValuesWhateverItsPosition) {
+  // Tabs and obs-text (bytes from 0x80) are allowed; other controls and DEL are refused, at
+  // any offset (the check reads eight bytes at a time, then the tail).
+  for (std::size_t at = 0; at < 20; ++at) {
+    std::string value(19, 'v');
+    value[at] = '\t';
+    value[(at + 7) % 19] = '\xe9';
+    RequestParser ok = MakeParser();
+    ASSERT_EQ(FeedAll(ok, "GET / HTTP/1.1\r\nX-V: a" + value + "z\r\n\r\n"),
+              RequestParser::State::kComplete)
+        << at;
+    for (const char bad : {'\x00', '\x01', '\x1f', '\x7f', '\r'}) {
+      std::string wrong(19, 'v');
+      wrong[at % 19] = bad;
+      RequestParser p = MakeParser();
+      EXPECT_EQ(FeedAll(p, "GET / HTTP/1.1\r\nX-V: a" + wrong + "z\r\n\r\n"),
+                RequestParser::State::kError)
+          << at << " " << static_cast<int>(bad);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace ordo::http
