@@ -2,11 +2,16 @@
 
 #include "core/shared_library.h"
 
+// The build passes the SONAME of the libcurl it compiled against (cmake/OrdoDeps.cmake).
+#ifndef ORDO_LIBCURL_SONAME
+#define ORDO_LIBCURL_SONAME "libcurl.so.4"
+#endif
+
 namespace ordo::client {
 namespace {
 
 Result<LibCurl> Load() {
-  auto lib = SharedLibrary::Open("libcurl.so.4");
+  auto lib = SharedLibrary::Open(ORDO_LIBCURL_SONAME);
   if (!lib) return Fail(lib.error());
   LibCurl curl;
   for (Status st : {lib->Bind(curl.global_init, "curl_global_init"),

@@ -2,6 +2,14 @@
 
 #include "core/shared_library.h"
 
+// The build passes the SONAMEs of the libraries it compiled against (cmake/OrdoDeps.cmake).
+#ifndef ORDO_LIBPQ_SONAME
+#define ORDO_LIBPQ_SONAME "libpq.so.5"
+#endif
+#ifndef ORDO_SOCI_POSTGRESQL_SONAME
+#define ORDO_SOCI_POSTGRESQL_SONAME "libsoci_postgresql.so.4.0"
+#endif
+
 namespace ordo::store {
 namespace {
 
@@ -9,13 +17,13 @@ Result<LibPq> Load() {
   LibPq pq;
   // SOCI's back end first: it needs libpq.so.5 itself, so libpq is then already mapped and the
   // second open only returns its handle.
-  auto soci = SharedLibrary::Open("libsoci_postgresql.so.4.0");
+  auto soci = SharedLibrary::Open(ORDO_SOCI_POSTGRESQL_SONAME);
   if (!soci) return Fail(soci.error());
   const soci::backend_factory* (*factory)() = nullptr;
   if (Status st = soci->Bind(factory, "factory_postgresql"); !st) return Fail(st.error());
   pq.soci_factory = factory();
 
-  auto lib = SharedLibrary::Open("libpq.so.5");
+  auto lib = SharedLibrary::Open(ORDO_LIBPQ_SONAME);
   if (!lib) return Fail(lib.error());
   for (Status st :
        {lib->Bind(pq.conninfo_parse, "PQconninfoParse"),
