@@ -82,27 +82,30 @@ def wait_for_port(port, proc, timeout=20, what="server"):
 
 
 def _cpu_times():
-    """{cpu number: (busy, total)} jiffies from /proc/stat. Niced work (a build at nice 19)
-    does not count as busy: it yields to the benchmark almost entirely."""
+    """{cpu number: (busy, niced, total)} jiffies from /proc/stat. Niced work (a build at
+    nice 19) is apart: it yields to the servers, though not to Ordo's hash workers (SCHED_IDLE)."""
     out = {}
     with open("/proc/stat") as f:
         for line in f:
             name, *fields = line.split()
             if name.startswith("cpu") and name[3:].isdigit():
                 user, nice, system, idle, iowait, irq, softirq, steal = map(int, fields[:8])
-                out[int(name[3:])] = (user + system + irq + softirq + steal,
+                out[int(name[3:])] = (user + system + irq + softirq + steal, nice,
                                       user + nice + system + idle + iowait + irq + softirq + steal)
     return out
 
 
 def cpu_busy(seconds=1.0):
-    """{cpu: fraction busy} over `seconds`, while the benchmark itself does nothing: anything
-    above a few percent is another process whose load will distort the numbers."""
+    """{cpu: (fraction busy, fraction niced)} over `seconds`, while the benchmark itself does
+    nothing: anything above a few percent is another process, whose load distorts the numbers."""
     before = _cpu_times()
     time.sleep(seconds)
     after = _cpu_times()
-    return {c: (after[c][0] - before[c][0]) / max(1, after[c][1] - before[c][1])
-            for c in after if c in before}
+    out = {}
+    for c in after.keys() & before.keys():
+        total = max(1, after[c][2] - before[c][2])
+        out[c] = ((after[c][0] - before[c][0]) / total, (after[c][1] - before[c][1]) / total)
+    return out
 
 
 def _group_pids(pid):

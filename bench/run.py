@@ -91,10 +91,17 @@ class Run:
         with procs.RssSampler(server_pid) as rss, self.profiled(config, server_pid):
             r = wrk.run(url, self.seconds, label, **kw)
         wrk.require_2xx(r, label)
+        self.check_answered(r, label)
         self.record(config, rps=r.rps, p99_ms=r.p99_ms, p50_ms=r.p50_ms, rss_mib=rss.peak,
                     requests=r.requests, socket_errors=r.socket_errors())
         self.say(label, f"{r.rps:,.0f} req/s p99 {r.p99_ms:.2f} ms RSS {rss.peak:.1f} MiB")
         return r
+
+    def check_answered(self, result, label):
+        if result.requests == 0:
+            self.notes.append(f"round {self.round}: {label}: no request completed in "
+                              f"{result.seconds:.0f} s (another process on CPU 0?)")
+            self.say("WARNING", f"{label}: no request completed")
 
     def profiled(self, config, server_pid):
         """perf attached to the server during a measured run, in the --profile round only."""
@@ -371,13 +378,20 @@ def check_quiet(run):
     """Warns when something outside the benchmark keeps a CPU busy: the numbers of that round
     then measure the sharing, not the servers."""
     busy = procs.cpu_busy()
-    run.record("cpuBusy", **{f"cpu{c}": round(v, 3) for c, v in sorted(busy.items())})
-    loaded = {c: v for c, v in busy.items() if v > 0.10}
+    run.record("cpuBusy", **{f"cpu{c}": round(v[0], 3) for c, v in sorted(busy.items())},
+               **{f"cpu{c}Niced": round(v[1], 3) for c, v in sorted(busy.items())})
+    loaded = ", ".join(f"CPU {c} {v[0]:.0%}" for c, v in sorted(busy.items()) if v[0] > 0.10)
     if loaded:
-        text = ", ".join(f"CPU {c} {v:.0%}" for c, v in sorted(loaded.items()))
-        run.notes.append(f"round {run.round}: before it, other processes kept {text} busy; "
+        run.notes.append(f"round {run.round}: before it, other processes kept {loaded} busy; "
                          "its numbers are distorted")
-        run.say("WARNING", f"other processes keep {text} busy")
+        run.say("WARNING", f"other processes keep {loaded} busy")
+    niced = busy.get(int(procs.SERVER_CPU), (0, 0))[1]
+    if niced > 0.10:
+        # Ordo runs its hashes at SCHED_IDLE, below even nice 19.
+        run.notes.append(f"round {run.round}: niced processes kept CPU {procs.SERVER_CPU} "
+                         f"{niced:.0%} busy; Ordo's hash workers (SCHED_IDLE) yield to them, so "
+                         "S4, S5 and S6 are distorted")
+        run.say("WARNING", f"niced processes keep CPU {procs.SERVER_CPU} {niced:.0%} busy")
 
 
 def hash_misses(run, srv, accesses):
@@ -395,6 +409,8 @@ def hash_misses(run, srv, accesses):
     r, p, rss = run.side_by_side("S4", srv.pid, misses, probe)
     wrk.require_2xx(r, misses[0])
     wrk.require_2xx(p, probe[0])
+    run.check_answered(r, misses[0])
+    run.check_answered(p, probe[0])
     limit = run.hash_workers * rate
     run.record("S4", rps=r.rps, p99_ms=r.p99_ms, rss_mib=rss, hash_limit=limit,
                socket_errors=r.socket_errors())
@@ -429,6 +445,7 @@ def flood(run):
         # requests, and throttled ones are answered late (--refusal-delay-ms).
         run.notes.append(f"S5 round {run.round}: the flood got no answer at all during the run")
     wrk.require_2xx(b, s2[0])
+    run.check_answered(b, s2[0])
     workers = srv.metric("ordo_hash_workers") or 1
     budget = idle + workers * ARGON2_WORKER_MIB + 20
     run.record("S5flood", rps=f.rps, p99_ms=f.p99_ms, rss_mib=rss, idle_rss_mib=idle,

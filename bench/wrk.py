@@ -74,14 +74,12 @@ def run(url, seconds, what, **kw):
 
 def require_2xx(result, what):
     """A scenario whose every answer must be 2xx: anything else means it measures the wrong
-    thing, so the run stops here."""
+    thing, so the run stops here. (No answer at all is the caller's to report: a hash-bound
+    scenario can starve when another process shares the server CPU.)"""
     bad = {s: n for s, n in result.statuses.items() if not 200 <= s < 300}
     if result.errors["status"] or bad:
         raise HarnessError(f"{what}: {result.errors['status']} responses with status >= 400 "
                            f"{bad or ''} — the scenario is broken")
-    if result.requests == 0:
-        raise HarnessError(f"{what}: no request completed in {result.seconds:.0f} s (is another "
-                           "process using CPU 0?)")
 
 
 def require_statuses(result, allowed, what):
