@@ -135,7 +135,8 @@ def summarize(run):
             g["rss_mib"] = g["value"]
     return {"machine": machine(),
             "settings": {"rounds": run.rounds, "seconds": run.seconds, "warmup": run.warmup,
-                         "smoke": run.smoke, "wrk": "taskset -c 1 wrk -t1 -c32 --latency",
+                         "smoke": run.smoke, "buildType": run.build_type,
+                         "wrk": "taskset -c 1 wrk -t1 -c32 --latency",
                          "server": "taskset -c 0", "hashWorkers": run.hash_workers},
             "cpuBusyBeforeRounds": run.results.get("cpuBusy", []),
             "idleRssMib": run.idle_rss, "hashLimit": hash_limit, "configs": configs,
@@ -146,22 +147,27 @@ def _num(v, fmt="{:,.0f}"):
     return "—" if v is None else fmt.format(v)
 
 
+def _rate(v):
+    """A rate: one decimal below 1,000 (hash-bound rows), none above."""
+    return _num(v, "{:,.1f}" if v is not None and v < 1000 else "{:,.0f}")
+
+
 def print_table(s):
     m, st = s["machine"], s["settings"]
-    print(f"\nOrdo make bench — {m['date']} — {m['cpu']}, {m['cores']} cores, Linux {m['kernel']}")
+    print(f"\nOrdo make bench — {m['date']} — {m['cpu']}, {m['cores']} cores, "
+          f"Linux {m['kernel']}")
     print(f"median of {st['rounds']} round(s) of {st['seconds']} s; server {st['server']}, "
           f"load {st['wrk']}\n")
     print(f"{'configuration':48} {'req/s':>10} {'p99 ms':>8} {'RSS MiB':>8}")
     for c in s["configs"].values():
         md = c["median"]
-        print(f"{c['label']:48} {_num(md['rps'], '{:,.1f}' if md['rps'] and md['rps'] < 1000 else '{:,.0f}'):>10} "
+        print(f"{c['label']:48} {_rate(md['rps']):>10} "
               f"{_num(md['p99_ms'], '{:.2f}'):>8} {_num(md['rss_mib'], '{:.1f}'):>8}")
     print(f"\n{'goal':36} {'req/s':>10} {'p99 ms':>8} {'RSS MiB':>8}  {'target':36} "
           f"{'ratio':>6}  verdict")
     for g in s["goals"]:
         ratio = "" if g["ratio"] is None else f"{g['ratio']:.2f}"
-        rps = g["rps"]
-        print(f"{g['scenario']:36} {_num(rps, '{:,.1f}' if rps and rps < 1000 else '{:,.0f}'):>10} "
+        print(f"{g['scenario']:36} {_rate(g['rps']):>10} "
               f"{_num(g['p99_ms'], '{:.2f}'):>8} {_num(g['rss_mib'], '{:.1f}'):>8}  "
               f"{g['goal'][:36]:36} {ratio:>6}  {g['verdict']}")
     if s["hashLimit"]:
@@ -228,7 +234,8 @@ def write(s, out):
     script = f"""
 set terminal svg size 1100,620 dynamic font 'DejaVu Sans,11' background rgb 'white'
 set output '{out / "latest.svg"}'
-set title "Ordo make bench — {m['date']} — {m['cpu']}, server on 1 core, wrk -t1 -c32 on the other" noenhanced
+set title "Ordo make bench — {m['date']} — {m['cpu']}, server on 1 core, \\
+wrk -t1 -c32 on the other" noenhanced
 set logscale y
 set yrange [1:{top:.0f}]
 set format y '%.0s%c'

@@ -70,6 +70,7 @@ class Run:
         self.notes = []     # what was skipped or assumed, printed under the table
         self.round = 0
         self.idle_rss = None
+        self.build_type = None
         self.hash_workers = None  # of the cache-off instance, from /metrics
         self.pg_state = None      # scripts/pg-cluster.sh state file, when PostgreSQL runs
         self.profiling = False    # the --profile round is on
@@ -241,12 +242,23 @@ def main():
                                 str(run.pg_state)], capture_output=True)
 
 
+def build_type(build):
+    try:
+        for line in (build / "CMakeCache.txt").read_text().splitlines():
+            if line.startswith("CMAKE_BUILD_TYPE:"):
+                return line.split("=", 1)[1]
+    except OSError:
+        pass
+    return None
+
+
 def start_postgres(run):
     """A throwaway PostgreSQL cluster pinned to the server CPU (it is part of the server under
     test); returns the URL of a fresh database."""
     run.pg_state = run.tmp / "pg.state"
-    out = subprocess.run(["taskset", "-c", procs.SERVER_CPU, str(ROOT / "scripts" / "pg-cluster.sh"),
-                          "start", str(run.pg_state)], capture_output=True, text=True)
+    out = subprocess.run(["taskset", "-c", procs.SERVER_CPU,
+                          str(ROOT / "scripts" / "pg-cluster.sh"), "start", str(run.pg_state)],
+                         capture_output=True, text=True)
     if out.returncode != 0:
         raise HarnessError(f"PostgreSQL did not start: {out.stderr[-500:]}")
     port = next(line.split("=", 1)[1] for line in run.pg_state.read_text().splitlines()
@@ -267,6 +279,11 @@ def benchmark(run):
     if not run.binary.exists():
         raise HarnessError(f"{run.binary} is missing: build first (make build)")
     flags = serve_flags(run.binary)
+    run.build_type = build_type(run.build)
+    if run.build_type != "Release":
+        run.notes.append(f"{run.build} is a {run.build_type or 'unknown'} build, not Release: "
+                         "its numbers do not stand for Ordo's")
+        progress(f"bench: WARNING — {run.build} is not a Release build")
 
     # --- start everything under test ---------------------------------------------------
     progress("bench: starting the peers (nginx, Caddy, Node)")
@@ -449,7 +466,8 @@ def flood(run):
     workers = srv.metric("ordo_hash_workers") or 1
     budget = idle + workers * ARGON2_WORKER_MIB + 20
     run.record("S5flood", rps=f.rps, p99_ms=f.p99_ms, rss_mib=rss, idle_rss_mib=idle,
-               rss_budget_mib=budget, hash_workers=workers, statuses={str(k): v for k, v in f.statuses.items()},
+               rss_budget_mib=budget, hash_workers=workers, requests=f.requests,
+               statuses={str(k): v for k, v in f.statuses.items()},
                socket_errors=f.socket_errors())
     run.record("S5S2", rps=b.rps, p99_ms=b.p99_ms, rss_mib=rss)
     counts = ", ".join(f"{n:,} × {s}" for s, n in sorted(f.statuses.items()))
