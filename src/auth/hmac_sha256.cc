@@ -1,7 +1,8 @@
+// SHA256_Init/Update/Final are deprecated in OpenSSL 3 in favour of EVP, but
+// kept and supported; see the header for why they are used here.
+#define OPENSSL_SUPPRESS_DEPRECATED
 #include "auth/hmac_sha256.h"
 
-#include <openssl/core_names.h>
-#include <openssl/evp.h>
 #include <sodium.h>
 
 #include <cstdlib>
@@ -9,12 +10,16 @@
 namespace ordo::auth {
 namespace {
 
+constexpr std::size_t kBlock = 64;  // SHA-256's block size
+
 [[noreturn]] void Unusable() {
-  // Only a broken OpenSSL installation gets here; no request can be checked without it.
+  // Only a broken OpenSSL or libsodium installation gets here; no request can
+  // be checked.
   std::abort();
 }
 
-// Lives until the end of the delegating constructor's full expression, then wipes itself.
+// Lives until the end of the delegating constructor's full expression, then
+// wipes itself.
 struct RandomKey {
   RandomKey() {
     if (sodium_init() < 0) Unusable();
@@ -26,57 +31,49 @@ struct RandomKey {
   std::array<unsigned char, 32> key{};
 };
 
+// The SHA-256 state after one block of (key XOR pad), RFC 2104.
+void KeyedState(SHA256_CTX& ctx, std::span<const unsigned char> block_key, unsigned char pad) {
+  std::array<unsigned char, kBlock> padded;
+  padded.fill(pad);
+  for (std::size_t i = 0; i < block_key.size(); ++i) padded[i] ^= block_key[i];
+  if (SHA256_Init(&ctx) != 1 || SHA256_Update(&ctx, padded.data(), padded.size()) != 1) {
+    Unusable();
+  }
+  sodium_memzero(padded.data(), padded.size());
+}
+
 }  // namespace
 
 HmacSha256::HmacSha256(std::span<const unsigned char> key) {
-  EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
-  if (mac == nullptr) Unusable();
-  keyed_ = EVP_MAC_CTX_new(mac);
-  EVP_MAC_free(mac);  // the context keeps its own reference
-  char digest[] = "SHA256";
-  const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
-                               OSSL_PARAM_construct_end()};
-  if (keyed_ == nullptr || EVP_MAC_init(keyed_, key.data(), key.size(), params) != 1) Unusable();
+  // RFC 2104: a key longer than a block is hashed first.
+  std::array<unsigned char, SHA256_DIGEST_LENGTH> hashed;
+  if (key.size() > kBlock) {
+    SHA256(key.data(), key.size(), hashed.data());
+    key = hashed;
+  }
+  KeyedState(inner_, key, 0x36);
+  KeyedState(outer_, key, 0x5c);
+  sodium_memzero(hashed.data(), hashed.size());
 }
 
 HmacSha256::HmacSha256() : HmacSha256(RandomKey().key) {}
 
 HmacSha256::~HmacSha256() {
-  for (evp_mac_ctx_st* ctx : idle_) EVP_MAC_CTX_free(ctx);
-  EVP_MAC_CTX_free(keyed_);
-}
-
-evp_mac_ctx_st* HmacSha256::Take() const {
-  {
-    std::lock_guard lock(mu_);
-    if (!idle_.empty()) {
-      evp_mac_ctx_st* ctx = idle_.back();
-      idle_.pop_back();
-      return ctx;
-    }
-  }
-  evp_mac_ctx_st* ctx = EVP_MAC_CTX_dup(keyed_);
-  if (ctx == nullptr) Unusable();
-  return ctx;
-}
-
-void HmacSha256::Give(evp_mac_ctx_st* ctx) const {
-  std::lock_guard lock(mu_);
-  idle_.push_back(ctx);
+  sodium_memzero(&inner_, sizeof inner_);
+  sodium_memzero(&outer_, sizeof outer_);
 }
 
 HmacSha256::Digest HmacSha256::Mac(std::initializer_list<std::string_view> parts) const {
-  evp_mac_ctx_st* ctx = Take();
-  // A null key restarts the MAC with the key the context already holds.
-  bool ok = EVP_MAC_init(ctx, nullptr, 0, nullptr) == 1;
-  for (std::string_view part : parts) {
-    ok = ok &&
-         EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(part.data()), part.size()) == 1;
-  }
+  SHA256_CTX ctx = inner_;
+  Digest inner_hash{};
+  bool ok = true;
+  for (std::string_view part : parts) ok = ok && SHA256_Update(&ctx, part.data(), part.size()) == 1;
+  ok = ok && SHA256_Final(inner_hash.data(), &ctx) == 1;
+  ctx = outer_;
   Digest out{};
-  std::size_t length = 0;
-  ok = ok && EVP_MAC_final(ctx, out.data(), &length, out.size()) == 1 && length == out.size();
-  Give(ctx);
+  ok = ok && SHA256_Update(&ctx, inner_hash.data(), inner_hash.size()) == 1 &&
+       SHA256_Final(out.data(), &ctx) == 1;
+  sodium_memzero(&ctx, sizeof ctx);
   if (!ok) Unusable();
   return out;
 }

@@ -27,6 +27,13 @@ TEST(HmacSha256, MatchesRfc4231TestCase2) {
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
 }
 
+TEST(HmacSha256, HashesAKeyLongerThanABlockFirst) {  // RFC 4231 test case 6
+  const std::string key(131, '\xaa');
+  const HmacSha256 mac(std::span(reinterpret_cast<const unsigned char*>(key.data()), key.size()));
+  EXPECT_EQ(Hex(mac.Mac({"Test Using Larger Than Block-Size Key - Hash Key First"})),
+            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+}
+
 TEST(HmacSha256, AgreesWithLibsodiumFromManyThreads) {
   unsigned char key[32];
   for (int i = 0; i < 32; ++i) key[i] = static_cast<unsigned char>(i * 7);
