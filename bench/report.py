@@ -41,6 +41,9 @@ PEERS = {"nginx", "caddy", "node"}
 CHART = ["nginx", "S1", "S2", "S3", "caddy", "node", "S5S2", "S6cached", "S4", "S6", "S7sqlite",
          "S7pg"]
 SMOKE_REQUIRED = ["nginx", "caddy", "node", "S1", "S2", "S3", "S6cached", "S5flood", "S5S2"]
+# Hash-bound: on a machine where another process shares CPU 0 they can starve to zero answers
+# (Ordo's hash workers run at SCHED_IDLE); that is a note, not a broken harness.
+MAY_STARVE = {"S4", "S6", "S5flood"}
 
 
 def _median(rounds, key):
@@ -262,7 +265,7 @@ def check_smoke(s):
     if missing:
         raise HarnessError(f"smoke: no numbers for {missing}")
     for cid, c in s["configs"].items():
-        if not c["median"]["rps"] and cid != "S5flood":  # a flood may go unanswered
+        if c["median"]["rps"] is None or (not c["median"]["rps"] and cid not in MAY_STARVE):
             raise HarnessError(f"smoke: {cid} measured nothing")
     if not s["idleRssMib"]:
         raise HarnessError("smoke: no idle RSS")

@@ -63,9 +63,9 @@ class Run:
         self.seconds = args.seconds or (1 if self.smoke else 10)
         self.warmup = 0 if self.smoke else args.warmup
         self.s7_seconds = 2 if self.smoke else self.seconds
-        # Refused attempts are answered after a delay (1 s by default): the smoke's flood runs
-        # long enough to see some.
-        self.flood_seconds = 3 if self.smoke else self.seconds
+        # Hash-bound scenarios (S4, S5, S6) answer tens per second, refusals after a delay (1 s
+        # by default): in the smoke they run long enough to see some answers.
+        self.hash_seconds = 3 if self.smoke else self.seconds
         self.results = {}   # config -> [per-round dict]
         self.notes = []     # what was skipped or assumed, printed under the table
         self.round = 0
@@ -83,14 +83,14 @@ class Run:
         progress(f"[round {self.round}/{self.rounds}] {label} … {text}")
 
     # --- wrk scenarios -------------------------------------------------------------------
-    def load(self, config, label, url, server_pid, **kw):
+    def load(self, config, label, url, server_pid, seconds=None, **kw):
         """Warm-up, then a measured wrk run with the server's RSS sampled; all answers 2xx."""
         if kw.get("header"):
             prime(url, kw["header"])
         if self.warmup:
             wrk.require_2xx(wrk.run(url, self.warmup, label + " (warm-up)", **kw), label)
         with procs.RssSampler(server_pid) as rss, self.profiled(config, server_pid):
-            r = wrk.run(url, self.seconds, label, **kw)
+            r = wrk.run(url, seconds or self.seconds, label, **kw)
         wrk.require_2xx(r, label)
         self.check_answered(r, label)
         self.record(config, rps=r.rps, p99_ms=r.p99_ms, p50_ms=r.p50_ms, rss_mib=rss.peak,
@@ -423,7 +423,7 @@ def hash_misses(run, srv, accesses):
     probe = ("S4 meanwhile S2 probe", srv.url + "/api/v1/me",
              dict(connections=4, script="paced.lua", header=probe_bearer,
                   script_args=[str(S2_PROBE_PAUSE_MS)]))
-    r, p, rss = run.side_by_side("S4", srv.pid, misses, probe)
+    r, p, rss = run.side_by_side("S4", srv.pid, misses, probe, seconds=run.hash_seconds)
     wrk.require_2xx(r, misses[0])
     wrk.require_2xx(p, probe[0])
     run.check_answered(r, misses[0])
@@ -435,7 +435,7 @@ def hash_misses(run, srv, accesses):
     run.say("S4 basic, cache misses", f"{r.rps:,.1f} verifications/s (hash limit {limit:,.1f}); "
             f"S2 probe {p.rps:,.0f} req/s p99 {p.p99_ms:.2f} ms")
     run.load("S6", "S6 POST /api/auth/jwt (cache off)", srv.url + "/api/auth/jwt", srv.pid,
-             script="rotate.lua", timeout_s=10,
+             seconds=run.hash_seconds, script="rotate.lua", timeout_s=10,
              script_args=["POST", "/api/auth/jwt", "body"]
              + [json.dumps({"accessKey": k, "secretKey": s}) for k, s in accesses])
 
@@ -455,7 +455,7 @@ def flood(run):
                  dict(connections=64, script="rotate.lua", timeout_s=10,
                       script_args=["count", "GET", "/api/v1/me", "header"] + wrong))
     s2 = ("S5 meanwhile S2", srv.url + "/api/v1/me", dict(header=bearer))
-    f, b, rss = run.side_by_side("S5", srv.pid, flood_run, s2, seconds=run.flood_seconds)
+    f, b, rss = run.side_by_side("S5", srv.pid, flood_run, s2, seconds=run.hash_seconds)
     wrk.require_statuses(f, FLOOD_ALLOWED, flood_run[0])
     if not f.statuses:
         # Possible by design: wrong secrets wait for a hash worker that yields to served
