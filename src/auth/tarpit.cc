@@ -6,7 +6,11 @@
 namespace ordo::auth {
 
 Tarpit::Tarpit(std::chrono::milliseconds delay, std::size_t max_held)
-    : delay_(std::max(delay, std::chrono::milliseconds{0})), max_held_(max_held) {}
+    : delay_(std::max(delay, std::chrono::milliseconds{0})),
+      max_held_(max_held),
+      // Started here, on the owner's thread: a thread inherits its creator's scheduling policy,
+      // and one started lazily by a hash thread would run at idle priority (hash_priority.h).
+      thread_([this] { Run(); }) {}
 
 Tarpit::~Tarpit() { Stop(); }
 
@@ -35,7 +39,6 @@ void Tarpit::Post(std::function<void()> answer) {
 bool Tarpit::Enqueue(Clock::time_point due, std::function<void()>& answer) {
   std::unique_lock lock(mu_);
   if (stopping_ || pending_.size() >= max_held_) return false;
-  if (!thread_.joinable()) thread_ = std::thread([this] { Run(); });
   const bool earliest = pending_.empty() || due < pending_.top().due;
   pending_.push(Pending{due, next_seq_++, std::move(answer)});
   lock.unlock();

@@ -78,7 +78,7 @@ class Tarpit {
   std::priority_queue<Pending, std::vector<Pending>, Later> pending_;
   std::uint64_t next_seq_ = 0;
   bool stopping_ = false;
-  std::thread thread_;  // started on the first held answer: a zero delay never starts it
+  std::thread thread_;  // last: started in the constructor, after everything it reads
 };
 
 // `tarpit->Hold(bound, answer)`, or `answer()` at once when there is no tarpit.

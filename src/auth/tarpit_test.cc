@@ -1,12 +1,15 @@
 #include "auth/tarpit.h"
 
 #include <gtest/gtest.h>
+#include <sched.h>
 
 #include <atomic>
 #include <future>
 #include <mutex>
 #include <thread>
 #include <vector>
+
+#include "auth/hash_priority.h"
 
 namespace ordo::auth {
 namespace {
@@ -97,6 +100,16 @@ TEST(TarpitTest, PostRunsSoonOnTheTimerThread) {
   tarpit.Post([&] { ran_on.set_value(std::this_thread::get_id()); });
   EXPECT_NE(ran_on.get_future().get(), std::this_thread::get_id());
   EXPECT_LT(Steady::now() - start, 2s);
+}
+
+TEST(TarpitTest, AnswersRunAtTheOwnersPriorityNotThePosters) {
+  Tarpit tarpit(1s);  // made on this normal-priority thread
+  std::promise<int> policy;
+  std::thread([&] {
+    ASSERT_TRUE(LowerThisThread(HashPriority::kIdle).has_value());  // like a hash thread
+    tarpit.Post([&] { policy.set_value(sched_getscheduler(0)); });
+  }).join();
+  EXPECT_EQ(policy.get_future().get(), SCHED_OTHER);
 }
 
 }  // namespace
