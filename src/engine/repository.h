@@ -3,9 +3,11 @@
 // an in-memory fake (memory_repository.h) and served from SQL (store/engine_repository.h).
 //
 // EngineTx is valid only inside the callback of EngineRepository::Write/Read and only on the
-// calling thread. Write runs the callback in one transaction: every change is committed when
-// it returns success and rolled back when it returns an error. Implementations are
-// thread-safe at the EngineRepository level.
+// thread that runs the callback. Write runs the callback in one transaction: every change is
+// committed when it returns success and rolled back when it returns an error. A write callback
+// may be run more than once (a group commit re-runs a batch in which another call failed, see
+// store/group_commit.h): only its last run counts, so it keeps its effects in the transaction
+// and in what it hands back. Implementations are thread-safe at the EngineRepository level.
 
 #include <functional>
 #include <optional>
@@ -102,7 +104,8 @@ class EngineRepository {
   [[nodiscard]] virtual Status Read(const std::function<Status(EngineTx&)>& fn) = 0;
   // Write without waiting: `done` gets the result once the transaction is committed (or rolled
   // back), possibly later and on another thread, so an I/O thread can serve other requests
-  // meanwhile. `fn` must own what it uses (it may run after the caller returned). The default
+  // meanwhile. `fn` must own what it uses (it may run after the caller returned) and, as for
+  // Write, may be run more than once (only the last run counts). The default
   // runs it at once on the calling thread.
   virtual void WriteAsync(std::function<Status(EngineTx&)> fn, std::function<void(Status)> done) {
     done(Write(fn));

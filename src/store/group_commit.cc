@@ -155,30 +155,28 @@ void GroupCommitter::CheckpointLoop() {
   }
 }
 
-Status GroupCommitter::Transaction(soci::session& s, std::deque<Pending>& batch,
-                                   std::vector<Status>& results, std::size_t& ran) {
-  const bool sqlite = db_.dialect() == Dialect::kSqlite;
-  WalHookScope hook(s, this, sqlite);
-  s << (sqlite ? "BEGIN IMMEDIATE" : "BEGIN");
+bool GroupCommitter::Attempt(soci::session& s, std::deque<Pending>& batch,
+                             std::vector<Status>& results, std::size_t& ran, bool isolated) {
+  ran = 0;
+  s << (db_.dialect() == Dialect::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN");
   try {
-    if (batch.size() == 1) {
-      // Alone: the transaction is the job's own, no savepoint needed to isolate it.
-      results[0] = Guarded(batch[0].job, s);
-      ran = 1;
-      if (!results[0]) {
-        s << "ROLLBACK";
-        return {};
+    for (Pending& p : batch) {
+      if (isolated) s << "SAVEPOINT ordo_job";
+      results[ran] = Guarded(p.job, s);
+      ++ran;
+      if (!results[ran - 1]) {
+        if (!isolated) {
+          try {
+            s << "ROLLBACK";
+          } catch (const soci::soci_error&) {  // the database already rolled it back
+          }
+          return false;
+        }
+        // Throws when the database already aborted the whole transaction (disk full, I/O
+        // error): the batch fails as one (RunBatch).
+        s << "ROLLBACK TO ordo_job";
       }
-    } else {
-      for (Pending& p : batch) {
-        s << "SAVEPOINT ordo_job";
-        results[ran] = Guarded(p.job, s);
-        ++ran;
-        // Throws when SQLite already aborted the whole transaction (disk full, I/O error):
-        // the batch fails as one, below.
-        if (!results[ran - 1]) s << "ROLLBACK TO ordo_job";
-        s << "RELEASE ordo_job";
-      }
+      if (isolated) s << "RELEASE ordo_job";
     }
     s << "COMMIT";
   } catch (...) {
@@ -188,6 +186,18 @@ Status GroupCommitter::Transaction(soci::session& s, std::deque<Pending>& batch,
     }
     throw;
   }
+  return true;
+}
+
+Status GroupCommitter::Transaction(soci::session& s, std::deque<Pending>& batch,
+                                   std::vector<Status>& results, std::size_t& ran) {
+  WalHookScope hook(s, this, db_.dialect() == Dialect::kSqlite);
+  // Optimistic first: jobs rarely fail, and a savepoint around each one cost a quarter of the
+  // writer's time (S7: 101 -> 72-84 us a job without them).
+  if (Attempt(s, batch, results, ran, /*isolated=*/false)) return {};
+  // A job failed and took the transaction with it. Alone, its error is its answer; otherwise
+  // the batch runs again with every job in a savepoint of its own, so that it fails alone.
+  if (batch.size() > 1) Attempt(s, batch, results, ran, /*isolated=*/true);
   return {};
 }
 

@@ -16,9 +16,14 @@
 // passed 1000 pages a second thread runs the same PASSIVE checkpoint on another connection,
 // which SQLite allows concurrently with the writer. The WAL is bounded as before.
 //
-// Isolation between jobs of one batch: a job that returns an error (or throws) is rolled back
-// to its savepoint and gets its own error; the others commit. If the batch itself fails
-// (COMMIT fails, or SQLite aborted the whole transaction under a job), every job that had
+// Isolation between jobs of one batch: a job that returns an error (or throws) gets its own
+// error and leaves no trace; the others commit. Jobs rarely fail, so a batch first runs
+// without savepoints (they cost a quarter of the writer's time); when a job fails, that
+// transaction is rolled back and the batch runs again with each job inside its own SAVEPOINT,
+// rolled back to it on failure. So a job may run more than once, and only its last run counts:
+// it must keep its effects inside the transaction and in what it returns (the engine's
+// transaction bodies already are: they are retried after a lost version race). If the batch itself
+// fails (COMMIT fails, or SQLite aborted the whole transaction under a job), every job that had
 // succeeded gets that error instead — none of them was committed.
 //
 // Thread-safe. `done` runs on the writer thread and must not block on this committer (Run
@@ -76,6 +81,10 @@ class GroupCommitter {
   // One transaction for the whole batch; fills `results`, sets `ran` to the jobs it ran.
   Status Transaction(soci::session& s, std::deque<Pending>& batch, std::vector<Status>& results,
                      std::size_t& ran);
+  // Runs the batch once and commits; false (rolled back, nothing committed) when a job failed
+  // and the jobs were not `isolated` in savepoints. Throws on database failure.
+  bool Attempt(soci::session& s, std::deque<Pending>& batch, std::vector<Status>& results,
+               std::size_t& ran, bool isolated);
   void CheckpointLoop();
 
   Database& db_;
