@@ -64,12 +64,9 @@ BasicVerifier::BasicVerifier(const Clock& clock, const LiveAccessTable& accesses
 
 void BasicVerifier::Verify(std::string access_key, SecretString secret, std::string address,
                            Done done) {
-  // 1. Format and checksum: no look-up, no hash.
-  if (!IsWellFormedAccessKey(access_key) || !IsWellFormedSecretKey(secret.view())) {
-    return RefuseMalformed(address, done);
-  }
-
-  // 2. Cache of successes.
+  // 2. Cache of successes — looked up before step 1 because only well-formed credentials ever
+  // get in, so a hit needs no format or checksum check (a CRC over the secret on every cached
+  // request); anything else goes through step 1 next.
   TimePoint now = clock_.Now();
   if (auto hit = cache_.Lookup(access_key, secret.view())) {
     auto live = accesses_.Find(access_key);
@@ -78,6 +75,11 @@ void BasicVerifier::Verify(std::string access_key, SecretString secret, std::str
       return;
     }
     cache_.Invalidate(access_key);
+  }
+
+  // 1. Format and checksum: no look-up, no hash.
+  if (!IsWellFormedAccessKey(access_key) || !IsWellFormedSecretKey(secret.view())) {
+    return RefuseMalformed(address, done);
   }
 
   // 3. Throttle.

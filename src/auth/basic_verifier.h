@@ -23,6 +23,8 @@
 //
 // The cache sits before the throttle (not after, as the list reads) because API.md
 // requires cached successes to be served even while the key is throttled; it costs one HMAC.
+// It is even consulted before the format check: only well-formed credentials ever get in, so a
+// hit skips the checksum, and a miss goes through the stages in the order above.
 //
 // Thread-safe. Borrows everything it is given; all of it must outlive the verifier and any
 // verification still running on the pool.
