@@ -7,6 +7,7 @@ users would:
 Each start_* returns a Peer: the URL to load, the header to send, the process to measure."""
 
 import base64
+import fcntl
 import os
 import secrets
 import shutil
@@ -72,12 +73,16 @@ def install_node_modules():
     scripts); skipped when it is already there and newer than the lock file."""
     stamp = HERE / "node_modules" / ".package-lock.json"
     lock = HERE / "package-lock.json"
-    if stamp.exists() and stamp.stat().st_mtime >= lock.stat().st_mtime:
-        return
-    if not shutil.which("npm"):
-        raise RuntimeError("npm not found (scripts/install-deps.sh installs it)")
-    subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts", "--silent"],
-                   cwd=HERE, check=True)
+    # `npm ci` starts by deleting node_modules: two runs at once (make test in two build
+    # folders) take turns.
+    with open(HERE / ".npm-install.lock", "w") as guard:
+        fcntl.flock(guard, fcntl.LOCK_EX)
+        if stamp.exists() and stamp.stat().st_mtime >= lock.stat().st_mtime:
+            return
+        if not shutil.which("npm"):
+            raise RuntimeError("npm not found (scripts/install-deps.sh installs it)")
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts", "--silent"],
+                       cwd=HERE, check=True)
 
 
 def start_node(tmp):
