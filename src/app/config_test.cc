@@ -53,6 +53,27 @@ TEST(Config, UnreadableOrUnknownFileSettingsAreErrors) {
   std::filesystem::remove(file);
 }
 
+TEST(Config, AuthTuningDefaultsAndFileSettings) {
+  auto d = LoadConfig({});
+  ASSERT_TRUE(d.has_value());
+  EXPECT_EQ(d->hash_threads, 0u);  // = usable cores
+  EXPECT_EQ(d->hash_priority, "idle");
+  EXPECT_EQ(d->credential_cache_entries, 10'000u);
+  EXPECT_EQ(d->refusal_delay_ms, 1000);
+  const auto file = std::filesystem::temp_directory_path() / "ordo-config-auth.toml";
+  std::ofstream(file) << "credential_cache_entries = 0\nrefusal_delay_ms = 0\n"
+                         "hash_priority = \"nice\"\n";
+  auto c = LoadConfig({"--config", file.string()});
+  std::filesystem::remove(file);
+  ASSERT_TRUE(c.has_value()) << c.error().detail;
+  EXPECT_EQ(c->credential_cache_entries, 0u);
+  EXPECT_EQ(c->refusal_delay_ms, 0);
+  EXPECT_EQ(c->hash_priority, "nice");
+  EXPECT_EQ(LoadConfig({"--hash-priority", "realtime"}).error().detail,
+            "--hash-priority must be idle, batch, nice or normal, got 'realtime'");
+  EXPECT_EQ(LoadConfig({"--refusal-delay-ms", "-5"}).error().code, ErrorCode::kInvalidArgument);
+}
+
 TEST(Config, HelpIsNotAnError) {
   auto c = LoadConfig({"--help"});
   ASSERT_FALSE(c.has_value());
