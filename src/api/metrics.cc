@@ -45,9 +45,15 @@ void Metrics::DescribeCounter(const std::string& name, const std::string& help) 
   counters_[name];
 }
 
-void Metrics::Increment(const std::string& name, const std::string& labels, double by) {
+void Metrics::Increment(std::string_view name, std::string_view labels, double by) {
   std::lock_guard lock(mu_);
-  counters_[name][labels] += by;
+  auto family = counters_.find(name);
+  if (family == counters_.end()) family = counters_.emplace(std::string(name), Series{}).first;
+  auto series = family->second.find(labels);
+  if (series == family->second.end()) {
+    series = family->second.emplace(std::string(labels), 0.0).first;
+  }
+  series->second += by;
 }
 
 void Metrics::AddGauge(const std::string& name, const std::string& help,

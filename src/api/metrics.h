@@ -21,7 +21,8 @@ class Metrics {
   // Declares a counter family once (HELP text); Increment may be called before or after.
   void DescribeCounter(const std::string& name, const std::string& help);
   // `labels` is the inside of the braces: method="basic",outcome="ok" ("" for none).
-  void Increment(const std::string& name, const std::string& labels = "", double by = 1);
+  // No allocation once the series exists (it runs on every authenticated request).
+  void Increment(std::string_view name, std::string_view labels = "", double by = 1);
   void AddGauge(const std::string& name, const std::string& help, std::function<double()> read);
   std::string Render() const;
 
@@ -45,7 +46,8 @@ class Metrics {
   std::map<StatusKey, unsigned long long, std::less<>> requests_;
   std::map<RouteKey, Histogram, std::less<>> latency_;
   std::map<std::string, std::string> counter_help_;
-  std::map<std::string, std::map<std::string, double>> counters_;
+  using Series = std::map<std::string, double, std::less<>>;  // labels → value
+  std::map<std::string, Series, std::less<>> counters_;
   std::map<std::string, Gauge> gauges_;
 };
 
