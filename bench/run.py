@@ -9,8 +9,8 @@ the median of the rounds, with the ratios of the issue's goals. Scenarios whose 
 be 2xx stop the run if one is not. Output: a table on stdout, bench/results/latest.json (raw
 numbers of every round) and bench/results/latest.svg (bar chart).
 
-  bench/run.py --build build            the full benchmark (3 rounds of 10 s, ~10 minutes)
-  bench/run.py --build build --smoke    1 round of 1 s, no warm-up, no PostgreSQL (ctest)
+  bench/run.py --build build            the full benchmark (3 rounds of 10 s, ~8 minutes)
+  bench/run.py --build build --smoke    1 round of 1-3 s, no warm-up, no PostgreSQL (ctest)
 
 Exit status 0 when the benchmark ran, whether or not every goal was met (the table says MISS);
 1 when the harness failed; 130 on Ctrl-C. docs/benchmark.md explains each scenario.
@@ -110,13 +110,16 @@ class Run:
             return contextlib.nullcontext()
         return procs.Profile(server_pid, self.out / f"profile-{config}")
 
-    def side_by_side(self, config, server_pid, main, alongside, seconds=None):
+    def side_by_side(self, config, server_pid, main, alongside, check, seconds=None):
         """Two wrk runs at once (both on the load CPU): `main` and `alongside` are
-        (label, url, kwargs); returns their results and the server's peak RSS."""
+        (label, url, kwargs); `check(r1, r2)` vets the statuses of the warm-up and of the
+        measured run. Returns the measured results and the server's peak RSS."""
         def both(seconds):
             p1 = wrk.start(main[1], seconds, **main[2])
             p2 = wrk.start(alongside[1], seconds, **alongside[2])
-            return wrk.finish(p1, main[0]), wrk.finish(p2, alongside[0])
+            r1, r2 = wrk.finish(p1, main[0]), wrk.finish(p2, alongside[0])
+            check(r1, r2)
+            return r1, r2
         if self.warmup:
             both(self.warmup)
         with procs.RssSampler(server_pid) as rss, self.profiled(config, server_pid):
@@ -411,8 +414,22 @@ def check_quiet(run):
         run.say("WARNING", f"niced processes keep CPU {procs.SERVER_CPU} {niced:.0%} busy")
 
 
+def wait_hash_idle(run, srv, timeout=60):
+    """Waits until srv has no password hash queued or running: a run that ends leaves its
+    queued checks behind (their clients are gone, the hashes still run), and the next run would
+    find the queue full and be answered 503."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if not srv.metric("ordo_hash_pool_in_flight"):
+            return
+        time.sleep(0.2)
+    run.notes.append(f"round {run.round}: the hash queue of {srv.name} did not drain within "
+                     f"{timeout} s")
+
+
 def hash_misses(run, srv, accesses):
     """S4 and S6 on the instance without a credential cache: every check pays argon2id."""
+    wait_hash_idle(run, srv)
     rate = argon2_rate(run)
     key, secret = accesses[0]
     probe_bearer = "Authorization: Bearer " + srv.token(key, secret)
@@ -423,9 +440,10 @@ def hash_misses(run, srv, accesses):
     probe = ("S4 meanwhile S2 probe", srv.url + "/api/v1/me",
              dict(connections=4, script="paced.lua", header=probe_bearer,
                   script_args=[str(S2_PROBE_PAUSE_MS)]))
-    r, p, rss = run.side_by_side("S4", srv.pid, misses, probe, seconds=run.hash_seconds)
-    wrk.require_2xx(r, misses[0])
-    wrk.require_2xx(p, probe[0])
+    def all_2xx(r, p):
+        wrk.require_2xx(r, misses[0])
+        wrk.require_2xx(p, probe[0])
+    r, p, rss = run.side_by_side("S4", srv.pid, misses, probe, all_2xx, seconds=run.hash_seconds)
     run.check_answered(r, misses[0])
     run.check_answered(p, probe[0])
     limit = run.hash_workers * rate
@@ -434,6 +452,7 @@ def hash_misses(run, srv, accesses):
     run.record("S4probe", rps=p.rps, p99_ms=p.p99_ms, rss_mib=rss)
     run.say("S4 basic, cache misses", f"{r.rps:,.1f} verifications/s (hash limit {limit:,.1f}); "
             f"S2 probe {p.rps:,.0f} req/s p99 {p.p99_ms:.2f} ms")
+    wait_hash_idle(run, srv)
     run.load("S6", "S6 POST /api/auth/jwt (cache off)", srv.url + "/api/auth/jwt", srv.pid,
              seconds=run.hash_seconds, script="rotate.lua", timeout_s=10,
              script_args=["POST", "/api/auth/jwt", "body"]
@@ -455,13 +474,15 @@ def flood(run):
                  dict(connections=64, script="rotate.lua", timeout_s=10,
                       script_args=["count", "GET", "/api/v1/me", "header"] + wrong))
     s2 = ("S5 meanwhile S2", srv.url + "/api/v1/me", dict(header=bearer))
-    f, b, rss = run.side_by_side("S5", srv.pid, flood_run, s2, seconds=run.hash_seconds)
-    wrk.require_statuses(f, FLOOD_ALLOWED, flood_run[0])
+    def refusals_and_2xx(f, b):
+        wrk.require_statuses(f, FLOOD_ALLOWED, flood_run[0])
+        wrk.require_2xx(b, s2[0])
+    f, b, rss = run.side_by_side("S5", srv.pid, flood_run, s2, refusals_and_2xx,
+                                 seconds=run.hash_seconds)
     if not f.statuses:
         # Possible by design: wrong secrets wait for a hash worker that yields to served
         # requests, and throttled ones are answered late (--refusal-delay-ms).
         run.notes.append(f"S5 round {run.round}: the flood got no answer at all during the run")
-    wrk.require_2xx(b, s2[0])
     run.check_answered(b, s2[0])
     workers = srv.metric("ordo_hash_workers") or 1
     budget = idle + workers * ARGON2_WORKER_MIB + 20
