@@ -31,7 +31,7 @@ unit: build
 	cd $(BUILD) && ctest --output-on-failure -L unit -j$(JOBS)
 
 # Issue 8: Ordo side by side with nginx, Caddy and Node and the goals it must show
-# (docs/benchmark.md); about 10 minutes. BENCH_ARGS=--smoke: a 20-second check that it runs.
+# (docs/benchmark.md); about 8 minutes. BENCH_ARGS=--smoke: a 25-second check that it runs.
 bench: build
 	scripts/bench.sh $(BUILD) $(BENCH_ARGS)
 
