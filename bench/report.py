@@ -51,6 +51,19 @@ def _median(rounds, key):
     return statistics.median(values) if values else None
 
 
+def _commit():
+    """The commit measured, with "+dirty" when the tree had uncommitted changes."""
+    root = Path(__file__).resolve().parents[1]
+    try:
+        head = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"],
+                              capture_output=True, text=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain",
+                                "--untracked-files=no"], capture_output=True, text=True).stdout
+        return head + ("+dirty" if dirty.strip() else "") if head else None
+    except OSError:
+        return None
+
+
 def machine():
     cpu = "unknown"
     try:
@@ -61,7 +74,7 @@ def machine():
     except OSError:
         pass
     return {"cpu": cpu, "cores": os.cpu_count(), "kernel": platform.release(),
-            "date": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())}
+            "date": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()), "commit": _commit()}
 
 
 def summarize(run):
@@ -136,7 +149,7 @@ def summarize(run):
     for g in goals:
         if g["scenario"].startswith("memory"):
             g["rss_mib"] = g["value"]
-    return {"machine": machine(),
+    return {"machine": machine(), "versions": run.versions,
             "settings": {"rounds": run.rounds, "seconds": run.seconds, "warmup": run.warmup,
                          "smoke": run.smoke, "buildType": run.build_type,
                          "wrk": "taskset -c 1 wrk -t1 -c32 --latency",
@@ -160,7 +173,8 @@ def print_table(s):
     print(f"\nOrdo make bench — {m['date']} — {m['cpu']}, {m['cores']} cores, "
           f"Linux {m['kernel']}")
     print(f"median of {st['rounds']} round(s) of {st['seconds']} s; server {st['server']}, "
-          f"load {st['wrk']}\n")
+          f"load {st['wrk']}; Ordo {m['commit']}")
+    print("peers: " + ", ".join(f"{k} {v}" for k, v in s["versions"].items() if v) + "\n")
     print(f"{'configuration':48} {'req/s':>10} {'p99 ms':>8} {'RSS MiB':>8}")
     for c in s["configs"].values():
         md = c["median"]

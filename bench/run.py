@@ -37,7 +37,7 @@ import procs  # noqa: E402
 import report  # noqa: E402
 import wrk  # noqa: E402
 from ordo import Ordo, basic_header, serve_flags  # noqa: E402
-from peers import start_caddy, start_nginx, start_node  # noqa: E402
+from peers import start_caddy, start_nginx, start_node, versions  # noqa: E402
 from wrk import HarnessError  # noqa: E402
 
 ROOT = HERE.parent
@@ -71,6 +71,7 @@ class Run:
         self.round = 0
         self.idle_rss = None
         self.build_type = None
+        self.versions = {}
         self.hash_workers = None  # of the cache-off instance, from /metrics
         self.pg_state = None      # scripts/pg-cluster.sh state file, when PostgreSQL runs
         self.profiling = False    # the --profile round is on
@@ -294,6 +295,8 @@ def benchmark(run):
         peers = [start_nginx(run.tmp), start_caddy(run.tmp), start_node(run.tmp)]
     except (RuntimeError, OSError, subprocess.CalledProcessError) as e:
         raise HarnessError(f"a peer did not start: {e}") from e
+
+    run.versions = versions()
 
     progress("bench: starting Ordo")
     main_srv = Ordo(run.binary, run.tmp, "ordo-main")

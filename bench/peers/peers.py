@@ -8,7 +8,9 @@ Each start_* returns a Peer: the URL to load, the header to send, the process to
 
 import base64
 import fcntl
+import json
 import os
+import re
 import secrets
 import shutil
 import subprocess
@@ -99,3 +101,25 @@ def start_node(tmp):
     procs.wait_for_port(port, proc, what="node")
     return Peer("Node express+jsonwebtoken", f"http://127.0.0.1:{port}/api/v1/me",
                 f"Authorization: Bearer {token}", proc)
+
+
+def versions():
+    """What ran, for the record: {"nginx": "1.22.1", ...}."""
+    def reported(args):
+        """The first version number a command prints."""
+        try:
+            r = subprocess.run(args, capture_output=True, text=True, timeout=10)
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+        m = re.search(r"\d+(\.\d+)+\S*", r.stdout + r.stderr)
+        return m.group(0) if m else None
+
+    def npm_version(name):
+        try:
+            package = HERE / "node_modules" / name / "package.json"
+            return json.loads(package.read_text())["version"]
+        except (OSError, KeyError, ValueError):
+            return None
+    return {"nginx": reported(["nginx", "-v"]), "caddy": reported(["caddy", "version"]),
+            "node": reported(["node", "--version"]), "express": npm_version("express"),
+            "jsonwebtoken": npm_version("jsonwebtoken"), "wrk": reported(["wrk", "-v"])}
