@@ -39,7 +39,7 @@ struct Route {
   // Scope the caller needs; std::nullopt = public (no authentication at all). "" = any
   // authenticated caller.
   std::optional<std::string> scope;
-  SyncHandler handler;        // exactly one of handler / async_handler
+  SyncHandler handler;  // exactly one of handler / async_handler
   AsyncHandler async_handler;
   std::size_t body_limit = kDefaultBodyLimit;
   std::string summary;  // one line, also used by the OpenAPI consistency test
