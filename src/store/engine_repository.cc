@@ -1,8 +1,13 @@
 #include "store/engine_repository.h"
 
 #include <deque>
+#include <memory>
+#include <optional>
 #include <string>
 #include <utility>
+#include <vector>
+
+#include "store/statement_cache.h"
 
 namespace ordo::store {
 namespace {
@@ -17,46 +22,139 @@ using engine::PageRequest;
 using engine::UserTaskRecord;
 using nlohmann::json;
 
-// A statement whose WHERE clause is built at run time: named parameters whose values live as
-// long as the query (SOCI binds by reference).
+// A statement whose text is built at run time: named parameters whose values live as long as
+// the query (SOCI binds by reference). With a StatementCache (SQLite), the statement is
+// prepared once per connection and only its values change from one run to the next.
 class Query {
  public:
-  explicit Query(std::string sql) : sql_(std::move(sql)) {}
+  explicit Query(std::string sql, StatementCache* cache = nullptr)
+      : sql_(std::move(sql)), cache_(cache) {}
   Query& operator+=(const std::string& more) {
     sql_ += more;
     return *this;
   }
   // Binds a fresh parameter and returns its placeholder (":p3"). Every occurrence gets its
   // own name: SOCI's PostgreSQL back end binds a repeated name only once.
-  std::string Text(std::string value) {
-    std::string name = "p" + std::to_string(next_++);
-    texts_.emplace_back(name, std::move(value));
-    return ":" + name;
+  std::string Text(std::string value) { return AddText(std::move(value), soci::i_ok); }
+  std::string Number(long long value) { return AddNumber(value, soci::i_ok); }
+  // NULL when empty.
+  std::string OptText(const std::optional<std::string>& value) {
+    return AddText(value.value_or(""), value ? soci::i_ok : soci::i_null);
   }
-  std::string Number(long long value) {
-    std::string name = "p" + std::to_string(next_++);
-    numbers_.emplace_back(name, value);
-    return ":" + name;
+  std::string OptNumber(const std::optional<long long>& value) {
+    return AddNumber(value.value_or(0), value ? soci::i_ok : soci::i_null);
   }
+
+  // Calls `f(row)` for each result row while it returns true.
+  template <typename F>
+  void Each(soci::session& s, F f) {
+    if (PreparedStatement* p = Prepared(s, /*select=*/true)) {
+      try {
+        bool more = p->statement->execute(true);
+        while (more && f(static_cast<const soci::row&>(p->row))) more = p->statement->fetch();
+      } catch (...) {
+        cache_->Drop(sql_);
+        throw;
+      }
+      p->Reset();
+      return;
+    }
+    soci::details::prepare_temp_type prep = (s.prepare << sql_);
+    Bind(prep);
+    for (const soci::row& r : soci::rowset<soci::row>(prep)) {
+      if (!f(r)) break;
+    }
+  }
+  // The result rows, uncached (for the queries off the hot path).
   soci::rowset<soci::row> Rows(soci::session& s) {
     soci::details::prepare_temp_type prep = (s.prepare << sql_);
-    for (auto& [name, value] : texts_) prep, soci::use(value, name);
-    for (auto& [name, value] : numbers_) prep, soci::use(value, name);
+    Bind(prep);
     return soci::rowset<soci::row>(prep);
   }
+  // Runs a statement that returns no rows; the number of rows it changed.
   long long Execute(soci::session& s) {
+    if (PreparedStatement* p = Prepared(s, /*select=*/false)) {
+      try {
+        p->statement->execute(true);
+        const long long changed = p->statement->get_affected_rows();
+        p->Reset();
+        return changed;
+      } catch (...) {
+        cache_->Drop(sql_);
+        throw;
+      }
+    }
     soci::details::prepare_temp_type prep = (s.prepare << sql_);
-    for (auto& [name, value] : texts_) prep, soci::use(value, name);
-    for (auto& [name, value] : numbers_) prep, soci::use(value, name);
+    Bind(prep);
     soci::statement st(prep);
     st.execute(true);
     return st.get_affected_rows();
   }
 
  private:
+  struct Param {
+    std::string name;
+    soci::indicator null;
+  };
+  std::string AddText(std::string value, soci::indicator null) {
+    std::string name = "p" + std::to_string(next_++);
+    texts_.push_back(Param{name, null});
+    text_values_.push_back(std::move(value));
+    return ":" + name;
+  }
+  std::string AddNumber(long long value, soci::indicator null) {
+    std::string name = "p" + std::to_string(next_++);
+    numbers_.push_back(Param{name, null});
+    number_values_.push_back(value);
+    return ":" + name;
+  }
+  void Bind(soci::details::prepare_temp_type& prep) {
+    for (std::size_t i = 0; i < texts_.size(); ++i) {
+      prep, soci::use(text_values_[i], texts_[i].null, texts_[i].name);
+    }
+    for (std::size_t i = 0; i < numbers_.size(); ++i) {
+      prep, soci::use(number_values_[i], numbers_[i].null, numbers_[i].name);
+    }
+  }
+  // The cached statement with this query's values copied in; nullptr without a cache (or a
+  // full one).
+  PreparedStatement* Prepared(soci::session& s, bool select) {
+    if (cache_ == nullptr) return nullptr;
+    PreparedStatement* p = cache_->Find(sql_);
+    if (p == nullptr) {
+      if (cache_->Full()) return nullptr;
+      auto fresh = std::make_unique<PreparedStatement>();
+      fresh->texts.resize(texts_.size());
+      fresh->text_nulls.resize(texts_.size());
+      fresh->numbers.resize(numbers_.size());
+      fresh->number_nulls.resize(numbers_.size());
+      soci::details::prepare_temp_type prep = (s.prepare << sql_);
+      for (std::size_t i = 0; i < texts_.size(); ++i) {
+        prep, soci::use(fresh->texts[i], fresh->text_nulls[i], texts_[i].name);
+      }
+      for (std::size_t i = 0; i < numbers_.size(); ++i) {
+        prep, soci::use(fresh->numbers[i], fresh->number_nulls[i], numbers_[i].name);
+      }
+      if (select) prep, soci::into(fresh->row);
+      fresh->statement = std::make_unique<soci::statement>(prep);
+      p = cache_->Add(sql_, std::move(fresh));
+    }
+    for (std::size_t i = 0; i < texts_.size(); ++i) {
+      p->texts[i] = text_values_[i];
+      p->text_nulls[i] = texts_[i].null;
+    }
+    for (std::size_t i = 0; i < numbers_.size(); ++i) {
+      p->numbers[i] = number_values_[i];
+      p->number_nulls[i] = numbers_[i].null;
+    }
+    return p;
+  }
+
   std::string sql_;
-  std::deque<std::pair<std::string, std::string>> texts_;
-  std::deque<std::pair<std::string, long long>> numbers_;
+  StatementCache* cache_;
+  std::vector<Param> texts_, numbers_;
+  std::deque<std::string> text_values_;  // deque: stable addresses for SOCI's references
+  std::deque<long long> number_values_;
   int next_ = 0;
 };
 
@@ -198,35 +296,40 @@ ExternalTaskRecord ExternalFromRow(const soci::row& r) {
 
 class SqlTx final : public engine::EngineTx {
  public:
-  SqlTx(soci::session& s, Dialect dialect) : s_(s), dialect_(dialect) {}
+  // `cache`: this connection's prepared statements (SQLite), or nullptr.
+  SqlTx(soci::session& s, Dialect dialect, StatementCache* cache)
+      : s_(s), dialect_(dialect), cache_(cache) {}
 
   // ---- definitions ----
+
+  // The first row of a query on kDefinitionColumns (then `xml` when `with_xml`).
+  std::optional<DefinitionRecord> FirstDefinition(Query& q, bool with_xml) {
+    std::optional<DefinitionRecord> found;
+    q.Each(s_, [&](const soci::row& r) {
+      found = DefinitionFromRow(r);
+      if (with_xml) found->xml = r.get<std::string>(7);
+      return false;
+    });
+    return found;
+  }
 
   Result<std::optional<DefinitionRecord>> FindDefinition(const std::string& id,
                                                          bool with_xml) override {
     Query q(std::string("SELECT ") + kDefinitionColumns + (with_xml ? ", xml" : "") +
-            " FROM engine_definitions WHERE id = ");
+                " FROM engine_definitions WHERE id = ",
+            cache_);
     q += q.Text(id);
-    for (const soci::row& r : q.Rows(s_)) {
-      DefinitionRecord d = DefinitionFromRow(r);
-      if (with_xml) d.xml = r.get<std::string>(7);
-      return std::optional<DefinitionRecord>(std::move(d));
-    }
-    return std::optional<DefinitionRecord>();
+    return FirstDefinition(q, with_xml);
   }
 
   Result<std::optional<DefinitionRecord>> LatestDefinition(const std::string& key,
                                                            bool with_xml) override {
     Query q(std::string("SELECT ") + kDefinitionColumns + (with_xml ? ", xml" : "") +
-            " FROM engine_definitions WHERE deleted_at IS NULL AND process_key = ");
+                " FROM engine_definitions WHERE deleted_at IS NULL AND process_key = ",
+            cache_);
     q += q.Text(key);
     q += " ORDER BY def_version DESC LIMIT 1";
-    for (const soci::row& r : q.Rows(s_)) {
-      DefinitionRecord d = DefinitionFromRow(r);
-      if (with_xml) d.xml = r.get<std::string>(7);
-      return std::optional<DefinitionRecord>(std::move(d));
-    }
-    return std::optional<DefinitionRecord>();
+    return FirstDefinition(q, with_xml);
   }
 
   Result<int> MaxDefinitionVersion(const std::string& key) override {
@@ -289,46 +392,46 @@ class SqlTx final : public engine::EngineTx {
   // ---- instances ----
 
   Result<std::optional<InstanceRecord>> FindInstance(const std::string& id) override {
-    Query q(std::string("SELECT ") + kInstanceColumns + " FROM engine_instances WHERE id = ");
+    Query q(std::string("SELECT ") + kInstanceColumns + " FROM engine_instances WHERE id = ",
+            cache_);
     q += q.Text(id);
-    for (const soci::row& r : q.Rows(s_)) {
+    Result<std::optional<InstanceRecord>> found = std::optional<InstanceRecord>();
+    q.Each(s_, [&](const soci::row& r) {
       auto i = InstanceFromRow(r);
-      if (!i) return Fail(i.error());
-      return std::optional<InstanceRecord>(std::move(*i));
-    }
-    return std::optional<InstanceRecord>();
+      if (!i) {
+        found = Fail(i.error());
+      } else {
+        found = std::optional<InstanceRecord>(std::move(*i));
+      }
+      return false;
+    });
+    return found;
   }
 
   Status InsertInstance(const InstanceRecord& i) override {
-    std::string variables = Dump(i.variables), runtime = Dump(engine::TokensToJson(i));
-    soci::indicator bk = i.business_key ? soci::i_ok : soci::i_null;
-    std::string business_key = i.business_key.value_or("");
-    soci::indicator end = i.ended_at ? soci::i_ok : soci::i_null;
-    long long ended_at = i.ended_at.value_or(0);
-    s_ << "INSERT INTO engine_instances (id, definition_id, definition_key, definition_version, "
-          "business_key, state, started_at, started_by, ended_at, variables, runtime, row_version) "
-          "VALUES (:id, :did, :dk, :dv, :bk, :st, :sa, :sb, :ea, :va, :rt, :rv)",
-        soci::use(i.id, "id"), soci::use(i.definition_id, "did"), soci::use(i.definition_key, "dk"),
-        soci::use(i.definition_version, "dv"), soci::use(business_key, bk, "bk"),
-        soci::use(i.state, "st"), soci::use(i.started_at, "sa"), soci::use(i.started_by, "sb"),
-        soci::use(ended_at, end, "ea"), soci::use(variables, "va"), soci::use(runtime, "rt"),
-        soci::use(i.row_version, "rv");
+    Query q(
+        "INSERT INTO engine_instances (id, definition_id, definition_key, definition_version, "
+        "business_key, state, started_at, started_by, ended_at, variables, runtime, row_version) "
+        "VALUES (",
+        cache_);
+    q += q.Text(i.id) + ", " + q.Text(i.definition_id) + ", " + q.Text(i.definition_key) + ", " +
+         q.Number(i.definition_version) + ", " + q.OptText(i.business_key) + ", " +
+         q.Text(i.state) + ", " + q.Number(i.started_at) + ", " + q.Text(i.started_by) + ", " +
+         q.OptNumber(i.ended_at) + ", " + q.Text(Dump(i.variables)) + ", " +
+         q.Text(Dump(engine::TokensToJson(i))) + ", " + q.Number(i.row_version) + ")";
+    q.Execute(s_);
     return {};
   }
 
   Status UpdateInstance(InstanceRecord& i) override {
-    std::string variables = Dump(i.variables), runtime = Dump(engine::TokensToJson(i));
-    soci::indicator end = i.ended_at ? soci::i_ok : soci::i_null;
-    long long ended_at = i.ended_at.value_or(0);
-    long long next = i.row_version + 1;
-    soci::statement st =
-        (s_.prepare << "UPDATE engine_instances SET state = :st, ended_at = :ea, variables = :va,"
-                       " runtime = :rt, row_version = :nv WHERE id = :id AND row_version = :rv",
-         soci::use(i.state, "st"), soci::use(ended_at, end, "ea"), soci::use(variables, "va"),
-         soci::use(runtime, "rt"), soci::use(next, "nv"), soci::use(i.id, "id"),
-         soci::use(i.row_version, "rv"));
-    st.execute(true);
-    if (st.get_affected_rows() != 1) {
+    const long long next = i.row_version + 1;
+    Query q("UPDATE engine_instances SET state = ", cache_);
+    q += q.Text(i.state) + ", ended_at = " + q.OptNumber(i.ended_at) +
+         ", variables = " + q.Text(Dump(i.variables)) +
+         ", runtime = " + q.Text(Dump(engine::TokensToJson(i))) +
+         ", row_version = " + q.Number(next) + " WHERE id = " + q.Text(i.id) +
+         " AND row_version = " + q.Number(i.row_version);
+    if (q.Execute(s_) != 1) {
       return Fail(ErrorCode::kConflict, "the process instance was changed concurrently",
                   engine::kVersionConflict);
     }
@@ -367,31 +470,35 @@ class SqlTx final : public engine::EngineTx {
   // ---- user tasks ----
 
   Result<std::optional<UserTaskRecord>> FindUserTask(const std::string& id) override {
-    Query q(std::string("SELECT ") + kUserTaskColumns + " FROM engine_user_tasks t WHERE t.id = ");
+    Query q(std::string("SELECT ") + kUserTaskColumns + " FROM engine_user_tasks t WHERE t.id = ",
+            cache_);
     q += q.Text(id);
-    for (const soci::row& r : q.Rows(s_)) return std::optional<UserTaskRecord>(UserTaskFromRow(r));
-    return std::optional<UserTaskRecord>();
+    std::optional<UserTaskRecord> found;
+    q.Each(s_, [&](const soci::row& r) {
+      found = UserTaskFromRow(r);
+      return false;
+    });
+    return found;
   }
 
   Status InsertUserTask(const UserTaskRecord& t) override {
-    std::string users = Dump(t.candidate_users), groups = Dump(t.candidate_groups);
-    soci::indicator a = t.assignee ? soci::i_ok : soci::i_null;
-    std::string assignee = t.assignee.value_or("");
-    soci::indicator e = t.ended_at ? soci::i_ok : soci::i_null;
-    long long ended_at = t.ended_at.value_or(0);
-    s_ << "INSERT INTO engine_user_tasks (id, instance_id, definition_key, activity_id, name, "
-          "assignee, candidate_users, candidate_groups, created_at, priority, state, ended_at) "
-          "VALUES (:id, :iid, :dk, :aid, :n, :a, :cu, :cg, :ca, :p, :st, :ea)",
-        soci::use(t.id, "id"), soci::use(t.instance_id, "iid"), soci::use(t.definition_key, "dk"),
-        soci::use(t.activity_id, "aid"), soci::use(t.name, "n"), soci::use(assignee, a, "a"),
-        soci::use(users, "cu"), soci::use(groups, "cg"), soci::use(t.created_at, "ca"),
-        soci::use(t.priority, "p"), soci::use(t.state, "st"), soci::use(ended_at, e, "ea");
+    Query q(
+        "INSERT INTO engine_user_tasks (id, instance_id, definition_key, activity_id, name, "
+        "assignee, candidate_users, candidate_groups, created_at, priority, state, ended_at) "
+        "VALUES (",
+        cache_);
+    q += q.Text(t.id) + ", " + q.Text(t.instance_id) + ", " + q.Text(t.definition_key) + ", " +
+         q.Text(t.activity_id) + ", " + q.Text(t.name) + ", " + q.OptText(t.assignee) + ", " +
+         q.Text(Dump(t.candidate_users)) + ", " + q.Text(Dump(t.candidate_groups)) + ", " +
+         q.Number(t.created_at) + ", " + q.Number(t.priority) + ", " + q.Text(t.state) + ", " +
+         q.OptNumber(t.ended_at) + ")";
+    q.Execute(s_);
     for (auto [kind, names] :
          {std::pair{"user", &t.candidate_users}, std::pair{"group", &t.candidate_groups}}) {
-      std::string k = kind;
       for (const std::string& name : *names) {
-        s_ << "INSERT INTO engine_task_candidates (task_id, kind, name) VALUES (:t, :k, :n)",
-            soci::use(t.id, "t"), soci::use(k, "k"), soci::use(name, "n");
+        Query c("INSERT INTO engine_task_candidates (task_id, kind, name) VALUES (", cache_);
+        c += c.Text(t.id) + ", " + c.Text(kind) + ", " + c.Text(name) + ")";
+        c.Execute(s_);
       }
     }
     return {};
@@ -399,7 +506,7 @@ class SqlTx final : public engine::EngineTx {
 
   Result<bool> CloseUserTask(const std::string& id, const std::string& state, long long at,
                              const std::optional<std::string>& actor) override {
-    Query q("UPDATE engine_user_tasks SET state = ");
+    Query q("UPDATE engine_user_tasks SET state = ", cache_);
     q += q.Text(state) + ", ended_at = " + q.Number(at);
     if (actor) q += ", completed_by = " + q.Text(*actor);
     q += " WHERE id = " + q.Text(id) + " AND state = 'open'";
@@ -435,7 +542,8 @@ class SqlTx final : public engine::EngineTx {
   Result<Page<UserTaskRecord>> ListUserTasks(const engine::TaskQuery& f,
                                              const PageRequest& page) override {
     Query q(std::string("SELECT ") + kUserTaskColumns +
-            " FROM engine_user_tasks t WHERE t.state = 'open'");
+                " FROM engine_user_tasks t WHERE t.state = 'open'",
+            cache_);
     if (f.instance_id) q += " AND t.instance_id = " + q.Text(*f.instance_id);
     if (f.assignee) q += " AND t.assignee = " + q.Text(*f.assignee);
     if (f.definition_key) q += " AND t.definition_key = " + q.Text(*f.definition_key);
@@ -457,7 +565,10 @@ class SqlTx final : public engine::EngineTx {
     }
     q += " ORDER BY t.created_at, t.id LIMIT " + std::to_string(page.limit + 1);
     std::vector<UserTaskRecord> items;
-    for (const soci::row& r : q.Rows(s_)) items.push_back(UserTaskFromRow(r));
+    q.Each(s_, [&](const soci::row& r) {
+      items.push_back(UserTaskFromRow(r));
+      return true;
+    });
     return Cut(std::move(items), page.limit, [](const UserTaskRecord& t) {
       return std::vector<std::string>{std::to_string(t.created_at), t.id};
     });
@@ -554,21 +665,20 @@ class SqlTx final : public engine::EngineTx {
   }
 
   Status InsertHistory(const HistoryRecord& h) override {
-    soci::indicator e = h.ended_at ? soci::i_ok : soci::i_null;
-    long long ended_at = h.ended_at.value_or(0);
-    soci::indicator a = h.actor ? soci::i_ok : soci::i_null;
-    std::string actor = h.actor.value_or("");
-    s_ << "INSERT INTO engine_history (id, instance_id, seq, activity_id, activity_type, "
-          "started_at, ended_at, actor) VALUES (:id, :iid, :seq, :aid, :at, :sa, :ea, :ac)",
-        soci::use(h.id, "id"), soci::use(h.instance_id, "iid"), soci::use(h.seq, "seq"),
-        soci::use(h.activity_id, "aid"), soci::use(h.activity_type, "at"),
-        soci::use(h.started_at, "sa"), soci::use(ended_at, e, "ea"), soci::use(actor, a, "ac");
+    Query q(
+        "INSERT INTO engine_history (id, instance_id, seq, activity_id, activity_type, "
+        "started_at, ended_at, actor) VALUES (",
+        cache_);
+    q += q.Text(h.id) + ", " + q.Text(h.instance_id) + ", " + q.Number(h.seq) + ", " +
+         q.Text(h.activity_id) + ", " + q.Text(h.activity_type) + ", " + q.Number(h.started_at) +
+         ", " + q.OptNumber(h.ended_at) + ", " + q.OptText(h.actor) + ")";
+    q.Execute(s_);
     return {};
   }
 
   Status CloseHistory(const std::string& id, long long ended_at,
                       const std::optional<std::string>& actor) override {
-    Query q("UPDATE engine_history SET ended_at = ");
+    Query q("UPDATE engine_history SET ended_at = ", cache_);
     q += q.Number(ended_at);
     if (actor) q += ", actor = " + q.Text(*actor);
     q += " WHERE id = " + q.Text(id);
@@ -625,6 +735,7 @@ class SqlTx final : public engine::EngineTx {
 
   soci::session& s_;
   Dialect dialect_;
+  StatementCache* cache_;
 };
 
 }  // namespace
@@ -645,12 +756,22 @@ EngineSqlRepository::EngineSqlRepository(Database& db) : db_(db) {
 }
 
 EngineSqlRepository::~EngineSqlRepository() {
-  if (writers_) writers_->Shutdown();  // runs what is queued: every caller is answered
+  // Both run what is queued (every caller is answered), which still needs the caches.
+  committer_.reset();
+  if (writers_) writers_->Shutdown();
+}
+
+StatementCache* EngineSqlRepository::CacheFor(soci::session& s) {
+  if (db_.dialect() != Dialect::kSqlite) return nullptr;
+  std::lock_guard lock(caches_mu_);
+  std::unique_ptr<StatementCache>& cache = caches_[&s];
+  if (!cache) cache = std::make_unique<StatementCache>();
+  return cache.get();
 }
 
 Status EngineSqlRepository::Write(const std::function<Status(engine::EngineTx&)>& fn) {
   auto job = [&](soci::session& s) -> Status {
-    SqlTx tx(s, db_.dialect());
+    SqlTx tx(s, db_.dialect(), CacheFor(s));
     return fn(tx);
   };
   if (committer_) return committer_->Run(job);
@@ -667,8 +788,8 @@ void EngineSqlRepository::WriteAsync(std::function<Status(engine::EngineTx&)> fn
     return;
   }
   committer_->Submit(
-      [fn = std::move(fn), dialect = db_.dialect()](soci::session& s) -> Status {
-        SqlTx tx(s, dialect);
+      [this, fn = std::move(fn)](soci::session& s) -> Status {
+        SqlTx tx(s, db_.dialect(), CacheFor(s));
         return fn(tx);
       },
       std::move(done));
@@ -676,7 +797,7 @@ void EngineSqlRepository::WriteAsync(std::function<Status(engine::EngineTx&)> fn
 
 Status EngineSqlRepository::Read(const std::function<Status(engine::EngineTx&)>& fn) {
   return db_.Read<void>([&](soci::session& s) -> Status {
-    SqlTx tx(s, db_.dialect());
+    SqlTx tx(s, db_.dialect(), CacheFor(s));
     return fn(tx);
   });
 }

@@ -11,14 +11,19 @@
 // database groups concurrent commits itself, and serialising nodes' writers in-process could
 // dead-lock on row locks held across nodes).
 //
+// On SQLite the hot statements are prepared once per connection (statement_cache.h).
+//
 // Thread-safe (reads take their own pooled session). Borrows the Database.
 
 #include <memory>
+#include <mutex>
+#include <unordered_map>
 
 #include "core/worker_pool.h"
 #include "engine/repository.h"
 #include "store/database.h"
 #include "store/group_commit.h"
+#include "store/statement_cache.h"
 
 namespace ordo::store {
 
@@ -33,7 +38,13 @@ class EngineSqlRepository final : public engine::EngineRepository {
                   std::function<void(Status)> done) override;
 
  private:
+  // This connection's prepared statements; nullptr on PostgreSQL.
+  StatementCache* CacheFor(soci::session& s);
+
   Database& db_;
+  std::mutex caches_mu_;
+  std::unordered_map<soci::session*, std::unique_ptr<StatementCache>> caches_;  // SQLite only
+  // Declared after the caches: destroyed first, since the jobs it still runs use them.
   std::unique_ptr<GroupCommitter> committer_;  // SQLite only
   std::unique_ptr<WorkerPool> writers_;        // PostgreSQL only
 };
