@@ -99,9 +99,13 @@ void BasicVerifier::Verify(std::string access_key, SecretString secret, std::str
     });
   });
   if (!queued) {
-    Error e{ErrorCode::kUnavailable, "The server is busy checking credentials; retry shortly.",
-            "overloaded", 1};
-    std::get<3> (*task)(Fail(std::move(e)), BasicOutcome::kOverloaded);
+    // Held back like a 429 (up to its Retry-After of 1 s): answered at once, a flood that has
+    // filled the queue would loop on instant 503s and eat the I/O thread (issue 8, S5).
+    HoldOrAnswer(tarpit_, std::chrono::seconds(1), [task]() mutable {
+      Error e{ErrorCode::kUnavailable, "The server is busy checking credentials; retry shortly.",
+              "overloaded", 1};
+      std::get<3> (*task)(Fail(std::move(e)), BasicOutcome::kOverloaded);
+    });
   }
 }
 

@@ -222,6 +222,24 @@ TEST_F(BasicVerifierTest, ThrottledAnswerHeldBackByTarpit) {
   verifier.SetTarpit(nullptr);
 }
 
+TEST_F(BasicVerifierTest, PoolFullAnswerHeldBackByTarpit) {
+  Tarpit tarpit(std::chrono::milliseconds(100));
+  WorkerPool full(1, 0);  // a queue that takes nothing
+  BasicVerifier v(clock, table, cache, throttle, full, kFast);
+  v.SetTarpit(&tarpit);
+  std::promise<Answer> p;
+  const auto start = std::chrono::steady_clock::now();
+  v.Verify(key, SecretString(secret), "10.0.0.1", [&](Result<VerifiedAccess> r, BasicOutcome o) {
+    p.set_value(Answer{std::move(r), o});
+  });
+  EXPECT_EQ(tarpit.held(), 1u);  // not answered inline: a flood must not loop on instant 503s
+  Answer a = p.get_future().get();
+  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(100));
+  EXPECT_EQ(a.outcome, BasicOutcome::kOverloaded);
+  EXPECT_EQ(a.result.error().retry_after_seconds, 1);
+  tarpit.Stop();
+}
+
 TEST_F(BasicVerifierTest, MalformedFromThrottledAddressGets429) {
   for (int i = 0; i < 100; ++i) ExpectDenied(Run(key, "garbage"), BasicOutcome::kMalformed);
   Answer a = Run(key, "garbage");

@@ -1,5 +1,6 @@
 #pragma once
-// Holds back the answers to refused credential checks (429 from the throttle) for a short time,
+// Holds back the answers to refused credential checks (429 from the throttle, 503 from a full
+// hash queue) for a short time,
 // without holding a request thread: one timer thread keeps the pending answers ordered by due
 // time and runs each when it is due.
 //
