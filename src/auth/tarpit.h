@@ -1,8 +1,7 @@
 #pragma once
 // Holds back the answers to refused credential checks (429 from the throttle, 503 from a full
-// hash queue) for a short time,
-// without holding a request thread: one timer thread keeps the pending answers ordered by due
-// time and runs each when it is due.
+// hash queue) for a short time, without holding a request thread: one timer thread keeps the
+// pending answers ordered by due time and runs each when it is due.
 //
 // Why: a 429 costs the server almost nothing, so a client that is answered at once simply asks
 // again; 64 connections looping on instant 429s eat half of a core. Held for ~1 s, the same flood
