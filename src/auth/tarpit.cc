@@ -37,11 +37,12 @@ void Tarpit::Post(std::function<void()> answer) {
 }
 
 bool Tarpit::Enqueue(Clock::time_point due, std::function<void()>& answer) {
-  std::unique_lock lock(mu_);
+  std::lock_guard lock(mu_);
   if (stopping_ || pending_.size() >= max_held_) return false;
   const bool earliest = pending_.empty() || due < pending_.top().due;
   pending_.push(Pending{due, next_seq_++, std::move(answer)});
-  lock.unlock();
+  // Notified under the lock: once the answer has run, its owner may destroy the tarpit, which
+  // must not happen while this thread still touches cv_ (Stop() takes the lock first).
   if (earliest) cv_.notify_one();
   return true;
 }
