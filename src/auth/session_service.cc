@@ -142,11 +142,20 @@ void SessionService::DecideLogin(const std::string& username, const SecretString
     return;
   }
   throttle_.RecordSuccess(username);
+  // The database write leaves the (idle-priority) hash thread too: holding the write lock there,
+  // it could be preempted by any busy process while request threads wait for that lock.
+  PostOrAnswer(tarpit_, [this, user = std::move(**found), address, done]() mutable {
+    OpenSession(std::move(user), address, done);
+  });
+}
+
+void SessionService::OpenSession(store::UserRecord user, const std::string& address,
+                                 const LoginDone& done) {
   const TimePoint now = clock_.Now();
   LoginSuccess out;
   out.session_token = RandomToken();
   out.csrf_token = RandomToken();
-  out.user = std::move(**found);
+  out.user = std::move(user);
   store::SessionRecord rec{
       Digest(out.session_token),  out.user.id, Digest(out.csrf_token), Ms(now), Ms(now),
       Ms(now + config_.absolute), address};

@@ -89,6 +89,8 @@ class SessionService {
   void DecideLogin(const std::string& username, const SecretString& password,
                    const std::string& address, const LoginDone& done);
   void RefuseThrottled(std::chrono::nanoseconds wait, LoginDone done);
+  // Stores a new session for `user` (who just logged in) and answers.
+  void OpenSession(store::UserRecord user, const std::string& address, const LoginDone& done);
 
   store::Database& db_;
   store::UserRepository& users_;
