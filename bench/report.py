@@ -28,7 +28,7 @@ LABELS = {
     "S6": "S6 POST /api/auth/jwt, cache off (tokens/s)",
     "S6cached": "S6 POST /api/auth/jwt, cache on (info)",
     "S7sqlite": "S7 engine round trip, SQLite (instances/s)",
-    "S7pg": "S7 engine round trip, PostgreSQL (instances/s)",
+    "S7pg": "S7 engine round trip, PostgreSQL, fsync on (instances/s)",
 }
 # Short names under the bars of the chart.
 SHORT = {"nginx": "nginx return 200", "caddy": "Caddy Basic cached", "node": "Node jsonwebtoken",

@@ -47,10 +47,13 @@ pg_psql() {
 }
 
 # Starts the server of the cluster in folder $1 on port $2.
+# ORDO_PG_DURABLE=1 keeps fsync on (the benchmark measures a durable database; tests need not).
 launch() {
+  local durability="-c fsync=off -c full_page_writes=off"
+  [[ "${ORDO_PG_DURABLE:-0}" == 1 ]] && durability=""
   as_pg "$PGBIN/pg_ctl" -D "$1/data" -l "$1/server.log" -w -t 30 start -o \
     "-c listen_addresses=127.0.0.1 -c port=$2 -c unix_socket_directories=$1 \
-     -c fsync=off -c full_page_writes=off \
+     $durability \
      -c max_connections=200 -c shared_buffers=64MB" >/dev/null 2>&1
 }
 
