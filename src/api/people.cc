@@ -52,14 +52,14 @@ Status CheckText(const std::optional<std::string>& value, std::string_view field
   return {};
 }
 
-// Runs `work` on the slow pool (it hashes a password) and completes with its result; 503 when
-// the pool's queue is full.
 // The audit row of a user or group change, written in the change's transaction.
 store::AuditEvent ChangeEvent(const Call& call, std::string action, std::string target) {
   return auth::MakeAuditEvent(SystemClock::Instance(), ActorOf(call.principal, call.request),
                               std::move(action), "success", std::move(target));
 }
 
+// Runs `work` on the slow pool (it hashes a password) and completes with its result; 503 when
+// the pool's queue is full.
 void OnSlowPool(WorkerPool& pool, std::function<Result<http::Response>()> work,
                 std::function<void(Result<http::Response>)> done) {
   auto shared_done = std::make_shared<std::function<void(Result<http::Response>)>>(done);

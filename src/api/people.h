@@ -10,7 +10,9 @@ namespace ordo::api {
 
 struct PeopleDeps {
   store::UserRepository& users;
-  WorkerPool& slow_pool;  // password hashing runs here, never on an I/O thread
+  // Password hashing and the write that follows run here, never on an I/O thread; at normal
+  // priority (not the Basic checks' idle-priority pool: the write holds the database's lock).
+  WorkerPool& slow_pool;
   auth::HashParams hash_params;
 };
 

@@ -78,6 +78,7 @@ Status AddAuth(Services& s) {
 Services::~Services() {
   if (change_feed) change_feed->Stop();  // its handlers reference the modules below (issue 7)
   if (slow_pool) slow_pool->Shutdown();
+  if (people_pool) people_pool->Shutdown();
   keep_alive.clear();
   authenticator.reset();
 }
@@ -118,6 +119,7 @@ Result<std::unique_ptr<Services>> BuildServices(const Config& config) {
       [pool = s->slow_pool.get()] { return static_cast<double>(pool->InFlight()); });
   s->metrics.AddGauge("ordo_hash_workers", "Threads that run password hashes.",
                       [pool = s->slow_pool.get()] { return static_cast<double>(pool->threads()); });
+  s->people_pool = std::make_unique<WorkerPool>(1, config.hash_queue);
   if (Status st = AddAuth(*s); !st) return Fail(st.error());
 
   auto engine_repo = std::make_shared<store::EngineSqlRepository>(*s->db);
@@ -135,7 +137,7 @@ Result<std::unique_ptr<Services>> BuildServices(const Config& config) {
 void AddAllRoutes(api::RouteTable& table, Services& s) {
   api::AddHealthRoutes(
       table, [db = s.db.get()] { return db->Ping(); }, s.metrics);
-  api::AddPeopleRoutes(table, api::PeopleDeps{*s.users, *s.slow_pool, s.hash_params});
+  api::AddPeopleRoutes(table, api::PeopleDeps{*s.users, *s.people_pool, s.hash_params});
   api::RegisterAuthRoutes(table, *s.auth);
   api::RegisterAccessRoutes(table, *s.auth);
   api::RegisterAuditRoutes(table, *s.auth);

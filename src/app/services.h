@@ -31,6 +31,10 @@ struct Services {
   std::unique_ptr<store::ChangeFeed> change_feed;
   std::unique_ptr<store::UserRepository> users;
   std::unique_ptr<WorkerPool> slow_pool;  // argon2id and other slow work; bounded queue
+  // Users' password changes: they hash and then write the database in one job, and that write
+  // must not run at the slow pool's idle priority (a starved thread holding SQLite's write lock
+  // would stall every other writer). Rare administrative work: one thread, normal priority.
+  std::unique_ptr<WorkerPool> people_pool;
   api::Metrics metrics;
   auth::HashParams hash_params;
   // Set by the auth module's wiring (AddAuth in services.cc).
