@@ -316,15 +316,15 @@ bool RequestParser::ParseHead() {
   // Most requests have no body and never ask for their limit.
   if (chunked) {
     phase_ = Phase::kChunkSize;
-  } else if (content_length.value_or(0) > 0) {
+  } else if (const std::size_t length = content_length.value_or(0); length > 0) {
     // Content-Length is known before any body byte is read: refuse at once.
-    if (*content_length > BodyLimit()) {
+    if (length > BodyLimit()) {
       wants_continue_ = false;
       return Fail(ErrorCode::kPayloadTooLarge,
                   "request body exceeds the limit of " + std::to_string(BodyLimit()) + " bytes");
     }
-    request_.body.reserve(*content_length);
-    remaining_ = *content_length;
+    request_.body.reserve(length);
+    remaining_ = length;
     phase_ = Phase::kBody;
   } else {
     phase_ = Phase::kDone;

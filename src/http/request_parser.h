@@ -48,7 +48,8 @@ class RequestParser {
   bool wants_continue() const { return wants_continue_; }
   // After kComplete: whether the connection may carry another request.
   bool keep_alive() const { return keep_alive_; }
-  const Error& error() const { return *error_; }
+  // After kError only.
+  const Error& error() const { return *error_; }  // NOLINT(bugprone-unchecked-optional-access)
   // What was parsed of the current request so far (for error responses).
   const Request& partial() const { return request_; }
   // After kComplete: moves the request out and resets for the next one.

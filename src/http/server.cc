@@ -211,7 +211,7 @@ class Server::Impl {
       : options_(std::move(options)), dispatcher_(std::move(dispatcher)) {
     const std::size_t n = options_.io_threads == 0 ? UsableCores() : options_.io_threads;
     for (std::size_t i = 0; i < n; ++i) loops_.push_back(std::make_unique<Loop>());
-    acceptor_.emplace(loops_.front()->io);
+    acceptor_ = std::make_unique<tcp::acceptor>(loops_.front()->io);
     // Deadlines are checked a few times per shortest timeout, at most twice a second.
     const auto shortest =
         std::min({options_.header_timeout, options_.body_timeout, options_.idle_timeout});
@@ -245,7 +245,7 @@ class Server::Impl {
   std::size_t next_loop_ = 0;  // round-robin for new connections; touched by loop 0 only
   std::chrono::milliseconds sweep_period_{500};
   std::optional<asio::ssl::context> ssl_;
-  std::optional<tcp::acceptor> acceptor_;
+  std::unique_ptr<tcp::acceptor> acceptor_;  // on loop 0; reset before the loops go
   std::atomic<std::size_t> connections_{0};
   std::atomic<std::size_t> in_flight_{0};
   std::atomic<bool> stopping_{false};
