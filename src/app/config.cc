@@ -155,7 +155,7 @@ Result<Config> LoadConfig(const std::vector<std::string>& args) {
       {"--argon2-t", "ORDO_ARGON2_T", "argon2_t", "argon2id passes (default 2)",
        Number<unsigned long long>(&c.argon2_ops, "--argon2-t", 1, 100)},
       {"--argon2-m", "ORDO_ARGON2_M", "argon2_m", "argon2id memory in KiB (default 19456)",
-       Number<std::size_t>(&c.argon2_mem_kib, "--argon2-m", 8, 4 * 1024 * 1024)},
+       Number<std::size_t>(&c.argon2_mem_kib, "--argon2-m", 8, std::size_t{4} * 1024 * 1024)},
       {"--jwt-lifetime", "ORDO_JWT_LIFETIME", "jwt_lifetime", "token lifetime in seconds",
        Number<int>(&c.jwt_lifetime_seconds, "--jwt-lifetime", 30, 86400)},
       {"--jwt-alg", "ORDO_JWT_ALG", "jwt_alg", "HS256 (default) or EdDSA", Text(&c.jwt_algorithm)},

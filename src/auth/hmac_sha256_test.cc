@@ -40,6 +40,7 @@ TEST(HmacSha256, AgreesWithLibsodiumFromManyThreads) {
   const HmacSha256 mac(key);
   std::vector<std::thread> threads;
   std::atomic<int> mismatches{0};
+  threads.reserve(4);
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < 500; ++i) {

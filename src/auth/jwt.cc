@@ -156,13 +156,13 @@ std::string Base64UrlEncode(std::string_view bytes) {
 namespace {
 
 // -1 for every byte outside the base64url alphabet.
-constexpr std::array<signed char, 256> MakeBase64UrlTable() {
-  std::array<signed char, 256> t{};
+constexpr std::array<std::int16_t, 256> MakeBase64UrlTable() {
+  std::array<std::int16_t, 256> t{};
   for (auto& v : t) v = -1;
   constexpr std::string_view kAlphabet =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   for (std::size_t i = 0; i < kAlphabet.size(); ++i) {
-    t[static_cast<unsigned char>(kAlphabet[i])] = static_cast<signed char>(i);
+    t[static_cast<unsigned char>(kAlphabet[i])] = static_cast<std::int16_t>(i);
   }
   return t;
 }

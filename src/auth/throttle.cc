@@ -72,7 +72,8 @@ void Throttle::Bump(Table& table, std::string_view key, TimePoint now) {
       by_age.reserve(table.size());
       for (const auto& [k, e] : table) by_age.emplace_back(e.last_failure, k);
       const std::size_t drop = std::max<std::size_t>(1, table.size() / 8);
-      std::nth_element(by_age.begin(), by_age.begin() + (drop - 1), by_age.end());
+      std::nth_element(by_age.begin(), by_age.begin() + static_cast<std::ptrdiff_t>(drop - 1),
+                       by_age.end());
       for (std::size_t i = 0; i < drop; ++i) table.erase(by_age[i].second);
     }
     it = table.emplace(std::string(key), Entry{0, now, now}).first;

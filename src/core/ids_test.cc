@@ -18,7 +18,7 @@ TEST(Ids, AlphanumericHasRequestedLengthAndAlphabet) {
 
 TEST(Ids, AlphanumericIsUniform) {
   // A modulo bias (256 % 62 = 8) would give the first 8 symbols 25 % more draws than the rest.
-  const std::string s = RandomAlphanumeric(62 * 4000);
+  const std::string s = RandomAlphanumeric(std::size_t{62} * 4000);
   std::map<char, int> counts;
   for (char c : s) ++counts[c];
   ASSERT_EQ(counts.size(), kAlphanumeric.size());

@@ -312,6 +312,7 @@ TEST_F(EngineTest, ConcurrentCompletionsExactlyOneWins) {
   std::string task_id = OnlyTask(instance.id).id;
   std::atomic<int> ok{0}, conflict{0};
   std::vector<std::thread> threads;
+  threads.reserve(20);
   for (int i = 0; i < 20; ++i) {
     threads.emplace_back([&, i] {
       auto st = engine_.Complete(task_id, {{"approved", i % 2 == 0}}, "carol", std::nullopt);
@@ -468,6 +469,7 @@ TEST_F(EngineTest, ConcurrentFetchesNeverHandOutATaskTwice) {
   std::mutex mutex;
   std::vector<std::string> handed_out;
   std::vector<std::thread> threads;
+  threads.reserve(6);
   for (int w = 0; w < 6; ++w) {
     threads.emplace_back([&, w] {
       auto got =
@@ -531,6 +533,7 @@ TEST_F(EngineTest, AnotherEngineOnTheSameStoreContinuesTheInstance) {
 
 TEST_F(EngineTest, ConcurrentDeploymentsGetDistinctVersions) {
   std::vector<std::thread> threads;
+  threads.reserve(5);
   std::mutex mutex;
   std::vector<int> versions;
   for (int i = 0; i < 5; ++i) {

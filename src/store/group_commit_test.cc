@@ -140,6 +140,7 @@ TEST_F(GroupCommitTest, ConcurrentCallersEachGetTheirOwnResult) {
   constexpr int kThreads = 8, kEach = 25;
   std::vector<std::thread> threads;
   std::atomic<int> ok{0}, conflicts{0};
+  threads.reserve(kThreads);
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kEach; ++i) {

@@ -77,6 +77,8 @@ std::vector<Migration> EngineMigrations() {
            " retry_at BIGINT NOT NULL,"
            " created_at BIGINT NOT NULL,"
            " priority INTEGER NOT NULL)",
+           // One statement on two lines, not a missing comma:
+           // NOLINTNEXTLINE(bugprone-suspicious-missing-comma)
            "CREATE INDEX engine_external_tasks_fetch ON engine_external_tasks "
            "(topic, state, created_at, id)",
            "CREATE TABLE engine_incidents ("

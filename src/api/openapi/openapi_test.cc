@@ -41,7 +41,7 @@ struct Expected {
 // in the app's route table; the test below then checks the real table as well.
 std::vector<Expected> ApiMdRoutes() {
   const std::optional<std::string> kPublic;
-  const std::string any = "";
+  const std::string any;
   const std::string admin = "admin", read = "processes:read", run = "processes:run",
                     deploy = "processes:deploy";
   return {
@@ -300,7 +300,8 @@ TEST(OpenApiTest, ProblemResponsesUseProblemJson) {
   ForEachOperation([&](const std::string& method, const std::string& path, const json& op) {
     for (const auto& [status, response] : op["responses"].items()) {
       if (status[0] != '4' && status[0] != '5') continue;
-      const std::string where = method + " " + path + " " + status;
+      std::string where = method;
+      where.append(" ").append(path).append(" ").append(status);
       if (response.contains("$ref")) {
         EXPECT_EQ(response["$ref"].get<std::string>().rfind("#/components/responses/", 0), 0u)
             << where;
