@@ -274,6 +274,7 @@ std::vector<BasicOutcome> QueuedOutcomes(WorkerPool& pool, BasicVerifier& verifi
   }
   gate.set_value();
   std::vector<BasicOutcome> out;
+  out.reserve(answers.size());
   for (auto& f : answers) out.push_back(f.get());
   return out;
 }

@@ -214,7 +214,9 @@ void Execution::ExecuteParallel(Token token, const Element& element) {
       if (!found) return;
     }
     std::sort(picked.rbegin(), picked.rend());
-    for (std::size_t i : picked) instance_.tokens.erase(instance_.tokens.begin() + i);
+    for (std::size_t i : picked) {
+      instance_.tokens.erase(instance_.tokens.begin() + static_cast<std::ptrdiff_t>(i));
+    }
   }
   Token fired{element.id, "", "", ""};
   Enter(fired, element);
