@@ -14,11 +14,10 @@ pkg_check_modules(CURL REQUIRED IMPORTED_TARGET libcurl)
 pkg_check_modules(PQ REQUIRED IMPORTED_TARGET libpq)
 pkg_check_modules(LUA IMPORTED_TARGET lua5.4)
 
-# asio (standalone) and http_parser have no CMake config: plain headers and a library.
+# asio (standalone) has no CMake config: plain headers.
 add_library(ordo_asio INTERFACE)
 target_compile_definitions(ordo_asio INTERFACE ASIO_STANDALONE ASIO_NO_DEPRECATED)
 target_link_libraries(ordo_asio INTERFACE Threads::Threads OpenSSL::SSL OpenSSL::Crypto)
-find_library(HTTP_PARSER_LIB http_parser REQUIRED)
 
 # The SONAME ("libpq.so.5") of a library that Ordo opens at run time instead of linking
 # (src/core/shared_library.h): the exact ABI whose headers the build compiled against, so a

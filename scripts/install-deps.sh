@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   # build
   build-essential cmake pkg-config ccache
-  libasio-dev libhttp-parser-dev libssl-dev libfmt-dev libspdlog-dev nlohmann-json3-dev
+  libasio-dev libssl-dev libfmt-dev libspdlog-dev nlohmann-json3-dev
   libsoci-dev libsqlite3-dev libpq-dev libsodium-dev libpugixml-dev libcli11-dev
   libtomlplusplus-dev libcurl4-openssl-dev
   # tests and benchmarks

@@ -14,7 +14,5 @@ inline constexpr std::string_view kAlphanumeric =
 std::string RandomAlphanumeric(std::size_t length);
 // A new opaque id for a stored row: 22 alphanumeric characters (~131 bits).
 std::string NewId();
-// `bytes` random bytes, hex-encoded.
-std::string RandomHex(std::size_t bytes);
 
 }  // namespace ordo

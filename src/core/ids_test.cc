@@ -34,11 +34,5 @@ TEST(Ids, NewIdsAreDistinct) {
   EXPECT_EQ(seen.size(), 1000u);
 }
 
-TEST(Ids, RandomHexEncodesBytes) {
-  const std::string h = RandomHex(16);
-  EXPECT_EQ(h.size(), 32u);
-  EXPECT_EQ(h.find_first_not_of("0123456789abcdef"), std::string::npos);
-}
-
 }  // namespace
 }  // namespace ordo
