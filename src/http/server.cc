@@ -360,11 +360,9 @@ class Connection final : public ConnectionBase,
     stream_.async_read_some(asio::buffer(buffer_), [self = this->shared_from_this()](
                                                        const asio::error_code& ec, std::size_t n) {
       if (ec) return self->Close();
-      self->OnRead(n);
+      self->Feed(self->buffer_.data(), n);
     });
   }
-
-  void OnRead(std::size_t n) { Feed(buffer_.data(), n); }
 
   void Feed(const char* data, std::size_t size) {
     const bool was_started = parser_.started();
