@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <asio.hpp>
+#include <functional>
 #include <future>
 #include <thread>
 
@@ -39,7 +40,8 @@ int StatusOf(const std::string& response) {
 class ServerTest : public ::testing::Test {
  protected:
   void StartWith(Handler handler,
-                 std::chrono::milliseconds header_timeout = std::chrono::seconds(10)) {
+                 std::chrono::milliseconds header_timeout = std::chrono::seconds(10),
+                 const std::function<void(ServerOptions&)>& tune = nullptr) {
     Dispatcher d;
     d.body_limit = [](const Request&) -> std::size_t { return 16; };
     d.handle = std::move(handler);
@@ -57,6 +59,7 @@ class ServerTest : public ::testing::Test {
     options.port = 0;
     options.io_threads = 2;
     options.header_timeout = header_timeout;
+    if (tune) tune(options);
     server_ = std::make_unique<Server>(options, std::move(d));
     ASSERT_TRUE(server_->Start().has_value());
   }
@@ -162,6 +165,39 @@ TEST_F(ServerTest, SlowHeadersGet408) {
   // The request line arrives, the rest never does.
   const std::string r = RoundTrip(server_->port(), "GET / HTTP/1.1\r\nHost: a\r\n");
   EXPECT_EQ(StatusOf(r), 408);
+}
+
+TEST_F(ServerTest, SlowBodyGets408) {
+  StartWith([](RequestPtr, Reply reply) { reply(Response::Text(200, "")); },
+            std::chrono::seconds(10),
+            [](ServerOptions& o) { o.body_timeout = std::chrono::milliseconds(200); });
+  // Headers complete, the body announced but only half sent.
+  const std::string r =
+      RoundTrip(server_->port(), "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\n12345");
+  EXPECT_EQ(StatusOf(r), 408);
+}
+
+TEST_F(ServerTest, IdleKeepAliveConnectionIsClosedAfterTheIdleTimeout) {
+  // Deadlines are checked by a periodic sweep, not a timer per request: the connection must
+  // still be closed, not before the timeout and not much after it.
+  StartWith([](RequestPtr, Reply reply) { reply(Response::Text(200, "ok")); },
+            std::chrono::seconds(10),
+            [](ServerOptions& o) { o.idle_timeout = std::chrono::milliseconds(300); });
+  asio::io_context io;
+  asio::ip::tcp::socket s(io);
+  s.connect({asio::ip::make_address("127.0.0.1"), server_->port()});
+  asio::write(s, asio::buffer(std::string("GET / HTTP/1.1\r\nHost: a\r\n\r\n")));
+  std::array<char, 4096> buf{};
+  asio::error_code ec;
+  const std::size_t n = s.read_some(asio::buffer(buf), ec);
+  ASSERT_FALSE(ec);
+  ASSERT_EQ(StatusOf(std::string(buf.data(), n)), 200);
+  const auto answered = std::chrono::steady_clock::now();
+  s.read_some(asio::buffer(buf), ec);  // blocks until the server closes the connection
+  const auto idle = std::chrono::steady_clock::now() - answered;
+  EXPECT_EQ(ec, asio::error::eof);
+  EXPECT_GE(idle, std::chrono::milliseconds(250));
+  EXPECT_LT(idle, std::chrono::seconds(3));
 }
 
 TEST_F(ServerTest, StopClosesIdleKeepAliveConnections) {
