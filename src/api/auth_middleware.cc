@@ -272,6 +272,11 @@ void CheckAccessCredentials(AuthModule& m, const http::RequestPtr& request, std:
           m.accesses.NoteUse(key, request->client_address);
           return done(std::move(v));
         }
+        if (outcome == auth::BasicOutcome::kAbandoned) {
+          // Nobody is left to answer, and nothing was checked: not an authentication failure.
+          m.Count("basic", "abandoned");
+          return done(Fail(v.error()));
+        }
         m.Count("basic", OutcomeOf(v.error()));
         // The audit row names the access key (public), never the secret. Malformed keys are
         // not echoed: they may be a pasted secret.
@@ -281,7 +286,8 @@ void CheckAccessCredentials(AuthModule& m, const http::RequestPtr& request, std:
                                                                           : "failure";
         AuditFailure(m, *request, "basic", auth::BasicOutcomeName(outcome), subject, result);
         done(Fail(v.error()));
-      });
+      },
+      [request] { return request->client_gone.Get(); });
 }
 
 }  // namespace ordo::api

@@ -27,6 +27,8 @@ std::string_view BasicOutcomeName(BasicOutcome o) {
   switch (o) {
     case BasicOutcome::kAllowed:
       return "allowed";
+    case BasicOutcome::kAbandoned:
+      return "abandoned";
     case BasicOutcome::kAllowedCached:
       return "allowed_cached";
     case BasicOutcome::kMalformed:
@@ -63,7 +65,7 @@ BasicVerifier::BasicVerifier(const Clock& clock, const LiveAccessTable& accesses
       hash_params_(hash_params) {}
 
 void BasicVerifier::Verify(std::string access_key, SecretString secret, std::string address,
-                           Done done) {
+                           Done done, std::function<bool()> abandoned) {
   // 2. Cache of successes — looked up before step 1 because only well-formed credentials ever
   // get in, so a hit needs no format or checksum check (a CRC over the secret on every cached
   // request); anything else goes through step 1 next.
@@ -90,13 +92,18 @@ void BasicVerifier::Verify(std::string access_key, SecretString secret, std::str
   // 4. Hash, off the I/O thread, on a bounded queue.
   auto task = std::make_shared<std::tuple<std::string, SecretString, std::string, Done>>(
       std::move(access_key), std::move(secret), std::move(address), std::move(done));
-  bool queued = pool_.TrySubmit([this, task] {
+  bool queued = pool_.TrySubmit([this, task, abandoned = std::move(abandoned)] {
     auto& [key, sec, addr, cb] = *task;
     // The answer leaves the (idle-priority) hash thread: see Tarpit::Post.
-    Decide(key, sec, addr, [this, task](Result<VerifiedAccess> r, BasicOutcome o) {
+    auto answer = [this, task](Result<VerifiedAccess> r, BasicOutcome o) {
       PostOrAnswer(tarpit_,
                    [task, r = std::move(r), o]() mutable { std::get<3> (*task)(std::move(r), o); });
-    });
+    };
+    if (abandoned && abandoned()) {
+      return answer(Fail(ErrorCode::kUnavailable, "the client closed the connection"),
+                    BasicOutcome::kAbandoned);
+    }
+    Decide(key, sec, addr, answer);
   });
   if (!queued) {
     // Held back like a 429 (up to its Retry-After of 1 s): answered at once, a flood that has

@@ -56,6 +56,7 @@ enum class BasicOutcome {
   kDisabled,
   kExpired,
   kWrongSecret,
+  kAbandoned,  // the client hung up while the attempt waited for a hash thread
 };
 std::string_view BasicOutcomeName(BasicOutcome o);
 
@@ -77,7 +78,11 @@ class BasicVerifier {
   // Calls `done` exactly once: inline for format, cache, throttle and overload answers, on the
   // tarpit's thread (or the hash-pool thread without one) otherwise. `address` is the client's
   // address for the per-address count.
-  void Verify(std::string access_key, SecretString secret, std::string address, Done done);
+  // `abandoned`, when given, is asked when the attempt leaves the hash queue: true (the client
+  // hung up meanwhile) answers kAbandoned without a hash, uncounted, so that a burst of
+  // requests whose clients left does not keep the hash threads and the queue busy.
+  void Verify(std::string access_key, SecretString secret, std::string address, Done done,
+              std::function<bool()> abandoned = nullptr);
 
   // Issue 7 (several nodes): called on the pool for a well-formed key missing from the table,
   // which may have been created on another node a few milliseconds ago; returns its entry

@@ -222,6 +222,24 @@ TEST_F(BasicVerifierTest, ThrottledAnswerHeldBackByTarpit) {
   verifier.SetTarpit(nullptr);
 }
 
+TEST_F(BasicVerifierTest, AbandonedAttemptsAreSkippedUncounted) {
+  // Ten wrong secrets whose clients hung up while queued: no hash, no failure counted, so the
+  // key is not throttled and the right secret still works at once.
+  for (int i = 0; i < 10; ++i) {
+    std::promise<Answer> p;
+    verifier.Verify(
+        key, SecretString(NewSecretKey()), "10.0.0.1",
+        [&](Result<VerifiedAccess> r, BasicOutcome o) {
+          p.set_value(Answer{std::move(r), o});
+        },
+        [] { return true; });
+    const Answer a = p.get_future().get();
+    EXPECT_EQ(a.outcome, BasicOutcome::kAbandoned);
+    EXPECT_EQ(a.result.error().code, ErrorCode::kUnavailable);
+  }
+  EXPECT_EQ(Run(key, secret).outcome, BasicOutcome::kAllowed);
+}
+
 TEST_F(BasicVerifierTest, PoolFullAnswerHeldBackByTarpit) {
   Tarpit tarpit(std::chrono::milliseconds(100));
   WorkerPool full(1, 0);  // a queue that takes nothing

@@ -2,6 +2,7 @@
 // Ordo's own HTTP request and response: plain data, no server library types, so that no module
 // but src/http knows how bytes reach the socket. Header names are stored lower-case.
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -13,6 +14,23 @@
 namespace ordo::http {
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
+
+// A flag one thread raises and others read; a copy takes its current value.
+class AtomicFlag {
+ public:
+  AtomicFlag() = default;
+  AtomicFlag(const AtomicFlag& other) : value_(other.Get()) {}
+  AtomicFlag& operator=(const AtomicFlag& other) {
+    value_.store(other.Get(), std::memory_order_relaxed);
+    return *this;
+  }
+  ~AtomicFlag() = default;
+  void Raise() { value_.store(true, std::memory_order_relaxed); }
+  bool Get() const { return value_.load(std::memory_order_relaxed); }
+
+ private:
+  std::atomic<bool> value_{false};
+};
 
 struct Request {
   std::string method;  // "GET", "POST", ...
@@ -29,6 +47,9 @@ struct Request {
   std::vector<std::pair<std::string, std::string>> params;  // path parameters, decoded
   // Set by the api layer once the caller is known, for the access log ("user:ada", "access:…").
   std::string principal;
+  // Raised by the server when the client hangs up before its answer, so that slow work queued
+  // for the request (a password hash) can be skipped. Readable from any thread.
+  AtomicFlag client_gone;
 
   // First header with this (lower-case) name.
   std::optional<std::string_view> Header(std::string_view lower_name) const;

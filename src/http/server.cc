@@ -2,11 +2,13 @@
 
 #include <sodium.h>
 #include <spdlog/spdlog.h>
+#include <sys/socket.h>
 
 #include <array>
 #include <asio.hpp>
 #include <asio/ssl.hpp>
 #include <atomic>
+#include <cerrno>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
@@ -326,6 +328,7 @@ class Connection final : public ConnectionBase,
 
   // On the loop's thread, with the handler's response.
   void Write(std::shared_ptr<Request> request, Response response) {
+    awaiting_answer_ = nullptr;
     if (closed_) return FinishRequest(*request, response);
     response.Set("X-Request-Id", request->request_id);
     keep_alive_ = keep_alive_ && !server_.stopping_;
@@ -439,6 +442,7 @@ class Connection final : public ConnectionBase,
     Prepare(*request);
     auto state = std::make_shared<ReplyState>(this->shared_from_this(), request);
     Reply reply = [state](Response response) { state->Complete(std::move(response)); };
+    awaiting_answer_ = request.get();
     try {
       server_.dispatcher_.handle(request, std::move(reply));
     } catch (const std::exception& e) {
@@ -447,6 +451,27 @@ class Connection final : public ConnectionBase,
       state->Complete(server_.dispatcher_.render_error(
           Error{ErrorCode::kInternal, "internal error", {}, {}}, *request));
     }
+    if (awaiting_answer_ == request.get() && !closed_) WatchForHangUp(request);
+  }
+
+  // The handler went on elsewhere (a password hash, a group commit). No read is pending
+  // meanwhile, so without this the server would learn that the client hung up only when it
+  // writes the answer: a readiness wait, then recv(MSG_PEEK) returning 0 at the end of the
+  // stream, raises the request's client_gone and queued slow work can skip it. One epoll_ctl per
+  // asynchronous request; answers given inside the handler never arm it.
+  void WatchForHangUp(const std::shared_ptr<Request>& request) {
+    Lowest(stream_).async_wait(tcp::socket::wait_read, [self = this->shared_from_this(),
+                                                        request](const asio::error_code& ec) {
+      if (ec || self->awaiting_answer_ != request.get()) return;
+      char byte = 0;
+      const ssize_t n =
+          ::recv(Lowest(self->stream_).native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+      if (n > 0) return;  // a pipelined request: read once this one is answered
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+        return self->WatchForHangUp(request);
+      }
+      request->client_gone.Raise();
+    });
   }
 
   void FinishRequest(const Request& request, const Response& response) {
@@ -554,6 +579,7 @@ class Connection final : public ConnectionBase,
   bool busy_ = false;
   bool closed_ = false;
   bool lingering_ = false;
+  const Request* awaiting_answer_ = nullptr;  // dispatched, its answer not yet being written
 };
 
 }  // namespace

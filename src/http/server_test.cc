@@ -5,7 +5,9 @@
 #include <asio.hpp>
 #include <functional>
 #include <future>
+#include <mutex>
 #include <thread>
+#include <vector>
 
 namespace ordo::http {
 namespace {
@@ -198,6 +200,40 @@ TEST_F(ServerTest, IdleKeepAliveConnectionIsClosedAfterTheIdleTimeout) {
   EXPECT_EQ(ec, asio::error::eof);
   EXPECT_GE(idle, std::chrono::milliseconds(250));
   EXPECT_LT(idle, std::chrono::seconds(3));
+}
+
+TEST_F(ServerTest, AClientThatHangsUpRaisesClientGone) {
+  // The handler keeps request and reply, as a handler waiting for a password hash would.
+  std::mutex mu;
+  RequestPtr held_request;
+  std::vector<Reply> held_replies;
+  std::promise<void> dispatched;
+  StartWith([&](RequestPtr request, Reply reply) {
+    std::lock_guard lock(mu);
+    held_request = std::move(request);
+    held_replies.push_back(std::move(reply));
+    dispatched.set_value();
+  });
+  auto gone = [&] {
+    std::lock_guard lock(mu);
+    return held_request->client_gone.Get();
+  };
+  {
+    asio::io_context io;
+    asio::ip::tcp::socket s(io);
+    s.connect({asio::ip::make_address("127.0.0.1"), server_->port()});
+    asio::write(s, asio::buffer(std::string("GET /slow HTTP/1.1\r\nHost: a\r\n\r\n")));
+    ASSERT_EQ(dispatched.get_future().wait_for(std::chrono::seconds(5)), std::future_status::ready);
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    EXPECT_FALSE(gone());  // still connected
+  }                        // the client closes its socket without waiting for the answer
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (!gone() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_TRUE(gone());
+  std::lock_guard lock(mu);
+  held_replies.front()(Response::Text(200, "too late"));  // answered into a closed connection
 }
 
 TEST_F(ServerTest, StopClosesIdleKeepAliveConnections) {
