@@ -128,4 +128,20 @@ inline Result<json> VariablesField(const json& body) {
   return *it;
 }
 
+// The body of a call that carries process variables (start, complete): an optional JSON object
+// with only the `allowed` fields, and its `variables` as VariablesField reads them.
+struct VariablesBody {
+  json body;
+  json variables;
+};
+inline Result<VariablesBody> ParseVariablesBody(const http::Request& request,
+                                                std::initializer_list<std::string_view> allowed) {
+  auto body = OptionalObjectBody(request);
+  if (!body) return Fail(body.error());
+  if (Status st = RejectUnknownFields(*body, allowed); !st) return Fail(st.error());
+  auto variables = VariablesField(*body);
+  if (!variables) return Fail(variables.error());
+  return VariablesBody{std::move(*body), std::move(*variables)};
+}
+
 }  // namespace ordo::api::engine_json

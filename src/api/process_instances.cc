@@ -27,16 +27,11 @@ void RegisterProcessInstanceRoutes(RouteTable& table, engine::Engine& engine) {
       .async_handler =
           [&engine](const Call& call, http::RequestPtr,
                     std::function<void(Result<http::Response>)> done) {
-            auto body = ej::OptionalObjectBody(call.request);
-            if (!body) return done(Fail(body.error()));
-            if (auto st = RejectUnknownFields(*body, {"variables", "businessKey"}); !st) {
-              return done(Fail(st.error()));
-            }
-            auto variables = ej::VariablesField(*body);
-            if (!variables) return done(Fail(variables.error()));
-            auto business_key = OptionalString(*body, "businessKey");
+            auto parsed = ej::ParseVariablesBody(call.request, {"variables", "businessKey"});
+            if (!parsed) return done(Fail(parsed.error()));
+            auto business_key = OptionalString(parsed->body, "businessKey");
             if (!business_key) return done(Fail(business_key.error()));
-            engine.StartAsync(std::string(call.request.Param("key")), std::move(*variables),
+            engine.StartAsync(std::string(call.request.Param("key")), std::move(parsed->variables),
                               std::move(*business_key), call.principal.name,
                               [done = std::move(done)](Result<engine::InstanceView> started) {
                                 if (!started) return done(Fail(started.error()));

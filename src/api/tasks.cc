@@ -92,20 +92,15 @@ void RegisterTaskRoutes(RouteTable& table, engine::Engine& engine) {
       .async_handler =
           [&engine](const Call& call, http::RequestPtr,
                     std::function<void(Result<http::Response>)> done) {
-            auto body = ej::OptionalObjectBody(call.request);
-            if (!body) return done(Fail(body.error()));
-            if (auto st = RejectUnknownFields(*body, {"variables", "user"}); !st) {
-              return done(Fail(st.error()));
-            }
-            auto variables = ej::VariablesField(*body);
-            if (!variables) return done(Fail(variables.error()));
-            auto user = ej::ActingUser(call.principal, *body);
+            auto parsed = ej::ParseVariablesBody(call.request, {"variables", "user"});
+            if (!parsed) return done(Fail(parsed.error()));
+            auto user = ej::ActingUser(call.principal, parsed->body);
             if (!user) return done(Fail(user.error()));
             // A program that names no user completes whoever holds the task; a person, or a
             // program acting for a named user, must hold it (or nobody must).
             auto visible_to = ej::VisibilityOf(call.principal);
-            const bool as_user = visible_to.has_value() || body->contains("user");
-            engine.CompleteAsync(IdOf(call), std::move(*variables), std::move(*user),
+            const bool as_user = visible_to.has_value() || parsed->body.contains("user");
+            engine.CompleteAsync(IdOf(call), std::move(parsed->variables), std::move(*user),
                                  std::move(visible_to), as_user,
                                  [done = std::move(done)](Status st) {
                                    if (!st) return done(Fail(st.error()));
