@@ -232,10 +232,16 @@ test("audit log: newest first, filtered by actor", async () => {
   await page.getByRole("link", { name: "Audit log" }).click();
   await page.getByRole("heading", { name: "Audit log" }).waitFor();
   await page.locator("tbody tr").first().waitFor();
+  await page.locator('table[aria-busy="false"]').waitFor();
+  // The filter changes the URL at once but the page is rebuilt a moment later (on hashchange):
+  // wait for the unfiltered table to leave the page and the filtered one to finish loading,
+  // or the rows read below could be the old ones, or none.
+  const unfiltered = await page.locator("table").elementHandle();
   await page.getByLabel("Actor").fill("admin");
   await page.getByRole("button", { name: "Filter" }).click();
   await page.waitForURL(/actor=admin/);
-  await page.locator("tbody tr").first().waitFor();
+  await page.waitForFunction((table) => !table.isConnected, unfiltered);
+  await page.locator('table[aria-busy="false"]').waitFor();
   const actors = await page.locator("tbody tr td:nth-child(4)").allTextContents();
   assert.ok(actors.length > 0);
   assert.ok(actors.every((a) => a === "admin"), actors.join(","));

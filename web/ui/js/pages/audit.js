@@ -20,7 +20,7 @@ export async function renderAudit(main, query) {
   const message = h("p", { class: "muted", role: "status" });
   main.append(h("h1", {}, "Audit log"), form,
     h("div", { class: "table-wrap" },
-      h("table", { "aria-label": "Audit events, newest first" },
+      h("table", { "aria-label": "Audit events, newest first", "aria-busy": "true" },
         h("thead", {}, h("tr", {}, ["Time", "Kind", "Outcome", "Actor", "Target", "From", "Details"].map((t) => h("th", { scope: "col" }, t)))),
         tbody)),
     message, more);
@@ -36,8 +36,11 @@ export async function renderAudit(main, query) {
   });
 
   let cursor = null;
+  const table = tbody.parentElement;
   async function load() {
     more.disabled = true;
+    // aria-busy tells screen readers (and the browser tests) that rows are still arriving.
+    table.setAttribute("aria-busy", "true");
     try {
       const data = await api.request("GET", "/api/v1/audit-events", {
         query: { action: query.get("action"), actor: query.get("actor"), limit: PAGE, cursor },
@@ -50,6 +53,7 @@ export async function renderAudit(main, query) {
       replace(message, h("span", { class: "error-text" }, api.describe(e)));
     } finally {
       more.disabled = false;
+      table.setAttribute("aria-busy", "false");
     }
   }
   more.addEventListener("click", load);
