@@ -3,6 +3,7 @@
 #include <sodium.h>
 
 #include <cstring>
+#include <optional>
 
 namespace ordo::auth {
 namespace {
@@ -39,51 +40,78 @@ Bytes16 Base64Values(Bytes16 c, Bytes16& invalid) {
          (slash & 63);
 }
 
+// Sixteen bytes from `data` (at most 16 of `size`), the rest filled with 'A' (value zero). The
+// lengths are public; the bytes are only copied.
+Bytes16 Load16(const char* data, std::size_t size) {
+  Bytes16 chars;
+  if (size >= 16) {
+    std::memcpy(&chars, data, sizeof chars);
+  } else {
+    std::memset(&chars, 'A', sizeof chars);
+    std::memcpy(&chars, data, size);
+  }
+  return chars;
+}
+
 // Standard base64 with padding (RFC 4648 section 4), strict: the length is a multiple of four,
 // at most two '=' at the end, and the bits the padding stands for are zero. Every character is
-// decoded; validity is accumulated, not checked with an early exit.
-bool DecodeBase64(std::string_view in, std::string& out) {
-  if (in.empty() || in.size() % 4 != 0) return false;
+// decoded; validity is accumulated, not checked with an early exit. `out` has room for
+// in.size() / 4 * 3 bytes; returns the decoded length, or nullopt.
+std::optional<std::size_t> DecodeBase64(std::string_view in, char* out) {
+  if (in.empty() || in.size() % 4 != 0) return std::nullopt;
   std::size_t padding = 0;
   while (padding < 2 && in[in.size() - 1 - padding] == '=') ++padding;
   const std::size_t digits = in.size() - padding;
-  out.resize(in.size() / 4 * 3);
   Bytes16 invalid{};
   for (std::size_t at = 0; at < in.size(); at += 16) {
     // The padding and the bytes past the end read as 'A', whose value is zero.
-    Bytes16 chars;
-    if (at + 16 <= digits) {
-      std::memcpy(&chars, in.data() + at, sizeof chars);
-    } else {
-      for (std::size_t k = 0; k < 16; ++k) {
-        chars[k] = at + k < digits ? static_cast<unsigned char>(in[at + k]) : 'A';
-      }
-    }
-    const Bytes16 v = Base64Values(chars, invalid);
+    const Bytes16 v = Base64Values(Load16(in.data() + at, at < digits ? digits - at : 0), invalid);
     // Every four values make three bytes; 16 is a multiple of 4, so groups never straddle.
     for (std::size_t k = 0; k < 16 && at + k < in.size(); k += 4) {
       const unsigned acc = (unsigned{v[k]} << 18) | (unsigned{v[k + 1]} << 12) |
                            (unsigned{v[k + 2]} << 6) | unsigned{v[k + 3]};
-      const std::size_t o = (at + k) / 4 * 3;
-      out[o] = static_cast<char>(acc >> 16);
-      out[o + 1] = static_cast<char>(acc >> 8);
-      out[o + 2] = static_cast<char>(acc);
+      char* o = out + (at + k) / 4 * 3;
+      o[0] = static_cast<char>(acc >> 16);
+      o[1] = static_cast<char>(acc >> 8);
+      o[2] = static_cast<char>(acc);
     }
   }
   unsigned bad = 0;
   for (std::size_t k = 0; k < 16; ++k) bad |= invalid[k];
   // The bytes the padding stands for must be zero (a canonical encoding); then they go.
+  const std::size_t size = in.size() / 4 * 3;
   unsigned leftover = 0;
-  for (std::size_t k = 0; k < padding; ++k) {
-    leftover |= static_cast<unsigned char>(out[out.size() - 1 - k]);
+  for (std::size_t k = 0; k < padding; ++k)
+    leftover |= static_cast<unsigned char>(out[size - 1 - k]);
+  if (bad != 0 || leftover != 0) return std::nullopt;
+  return size - padding;
+}
+
+// NUL and other control characters (and DEL), sixteen bytes at a time, without an early exit.
+bool HasControlCharacter(std::string_view text) {
+  Bytes16 found{};
+  for (std::size_t at = 0; at < text.size(); at += 16) {
+    // Past the end reads as 'A', which is no control character.
+    const Bytes16 c = Load16(text.data() + at, text.size() - at);
+    found |= static_cast<Bytes16>((c < 0x20) | (c == 0x7F));
   }
-  out.resize(out.size() - padding);
-  return bad == 0 && leftover == 0;
+  unsigned any = 0;
+  for (std::size_t k = 0; k < 16; ++k) any |= found[k];
+  return any != 0;
 }
 
 }  // namespace
 
-std::expected<BasicCredentials, BasicParseError> ParseBasicAuthorization(std::string_view value) {
+DecodedBasic::~DecodedBasic() { Clear(); }
+
+void DecodedBasic::Clear() {
+  if (!decoded_.empty() && decoded_.data() == inline_) sodium_memzero(inline_, decoded_.size());
+  Wipe(spill_);
+  decoded_ = user_ = secret_ = {};
+}
+
+std::expected<void, BasicParseError> DecodedBasic::Parse(std::string_view value) {
+  Clear();
   std::size_t space = value.find(' ');
   if (space == std::string_view::npos || !IEquals(value.substr(0, space), "basic")) {
     return std::unexpected(BasicParseError::kNotBasic);
@@ -92,21 +120,30 @@ std::expected<BasicCredentials, BasicParseError> ParseBasicAuthorization(std::st
   while (!b64.empty() && b64.front() == ' ') b64.remove_prefix(1);
   while (!b64.empty() && (b64.back() == ' ' || b64.back() == '\t')) b64.remove_suffix(1);
   if (b64.empty()) return std::unexpected(BasicParseError::kBadEncoding);
-  std::string decoded;
-  if (!DecodeBase64(b64, decoded)) {
-    Wipe(decoded);
-    return std::unexpected(BasicParseError::kBadEncoding);
+  char* buffer = inline_;
+  if (b64.size() / 4 * 3 > sizeof inline_) {
+    spill_.assign(b64.size() / 4 * 3, '\0');
+    buffer = spill_.data();
   }
-  SecretString holder(std::move(decoded));  // wiped on every return path
-  const std::string& text = holder.value();
-  for (unsigned char c : text) {
-    if (c < 0x20 || c == 0x7F) return std::unexpected(BasicParseError::kBadEncoding);
-  }
+  auto size = DecodeBase64(b64, buffer);
+  // Whatever was written is wiped by Clear, on success or not.
+  decoded_ = std::string_view(buffer, b64.size() / 4 * 3);
+  if (!size) return std::unexpected(BasicParseError::kBadEncoding);
+  const std::string_view text(buffer, *size);
+  if (HasControlCharacter(text)) return std::unexpected(BasicParseError::kBadEncoding);
   std::size_t colon = text.find(':');  // user ids never contain ':' (RFC 7617 section 2)
-  if (colon == std::string::npos) return std::unexpected(BasicParseError::kNoColon);
+  if (colon == std::string_view::npos) return std::unexpected(BasicParseError::kNoColon);
+  user_ = text.substr(0, colon);
+  secret_ = text.substr(colon + 1);
+  return {};
+}
+
+std::expected<BasicCredentials, BasicParseError> ParseBasicAuthorization(std::string_view value) {
+  DecodedBasic decoded;
+  if (auto parsed = decoded.Parse(value); !parsed) return std::unexpected(parsed.error());
   BasicCredentials out;
-  out.user = text.substr(0, colon);
-  out.secret = SecretString(text.substr(colon + 1));
+  out.user = std::string(decoded.user());
+  out.secret = SecretString(std::string(decoded.secret()));
   return out;
 }
 

@@ -64,19 +64,27 @@ BasicVerifier::BasicVerifier(const Clock& clock, const LiveAccessTable& accesses
       pool_(hash_pool),
       hash_params_(hash_params) {}
 
+std::optional<VerifiedAccess> BasicVerifier::VerifyCached(std::string_view access_key,
+                                                          std::string_view secret) {
+  const TimePoint now = clock_.Now();
+  auto hit = cache_.Lookup(access_key, secret, now);
+  if (!hit) return std::nullopt;
+  auto live = accesses_.Find(access_key);
+  if (live && CacheStillValid(*hit, *live, now)) {
+    return VerifiedAccess{std::move(live), hit->previous_secret};
+  }
+  cache_.Invalidate(access_key);
+  return std::nullopt;
+}
+
 void BasicVerifier::Verify(std::string access_key, SecretString secret, std::string address,
                            Done done, std::function<bool()> abandoned) {
   // 2. Cache of successes — looked up before step 1 because only well-formed credentials ever
   // get in, so a hit needs no format or checksum check (a CRC over the secret on every cached
   // request); anything else goes through step 1 next.
-  TimePoint now = clock_.Now();
-  if (auto hit = cache_.Lookup(access_key, secret.view())) {
-    auto live = accesses_.Find(access_key);
-    if (live && CacheStillValid(*hit, *live, now)) {
-      done(VerifiedAccess{live, hit->previous_secret}, BasicOutcome::kAllowedCached);
-      return;
-    }
-    cache_.Invalidate(access_key);
+  if (auto cached = VerifyCached(access_key, secret.view())) {
+    done(std::move(*cached), BasicOutcome::kAllowedCached);
+    return;
   }
 
   // 1. Format and checksum: no look-up, no hash.
@@ -179,7 +187,7 @@ void BasicVerifier::Decide(const std::string& access_key, const SecretString& se
   throttle_.RecordSuccess(access_key);
   // The previous secret belongs to the generation before the current one.
   long long generation = previous ? live->generation - 1 : live->generation;
-  cache_.Insert(access_key, secret.view(), CachedCheck{access_key, generation, previous});
+  cache_.Insert(access_key, secret.view(), CachedCheck{generation, previous});
   done(VerifiedAccess{live, previous}, outcome);
 }
 

@@ -30,7 +30,9 @@
 // verification still running on the pool.
 
 #include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "auth/credential_cache.h"
 #include "auth/live_access_table.h"
@@ -83,6 +85,12 @@ class BasicVerifier {
   // requests whose clients left does not keep the hash threads and the queue busy.
   void Verify(std::string access_key, SecretString secret, std::string address, Done done,
               std::function<bool()> abandoned = nullptr);
+
+  // The cache stage alone, synchronous and without a copy of the credentials: the access when a
+  // success with exactly these credentials is remembered and still stands (as Verify would
+  // answer kAllowedCached), nullopt otherwise — then Verify decides (and asks the cache again,
+  // one HMAC). For the path of a client that keeps sending the same Basic credentials.
+  std::optional<VerifiedAccess> VerifyCached(std::string_view access_key, std::string_view secret);
 
   // Issue 7 (several nodes): called on the pool for a well-formed key missing from the table,
   // which may have been created on another node a few milliseconds ago; returns its entry

@@ -79,6 +79,20 @@ TEST_F(BasicVerifierTest, RightSecretAllowedThenCached) {
   EXPECT_EQ(second.outcome, BasicOutcome::kAllowedCached);
 }
 
+TEST_F(BasicVerifierTest, VerifyCachedAnswersOnlyARememberedSuccessThatStillStands) {
+  EXPECT_EQ(verifier.VerifyCached(key, secret), std::nullopt);  // nothing remembered yet
+  ASSERT_TRUE(Run(key, secret).result.has_value());
+  auto hit = verifier.VerifyCached(key, secret);
+  ASSERT_TRUE(hit.has_value());
+  EXPECT_EQ(hit->access->id, "id1");
+  EXPECT_FALSE(hit->previous_secret);
+  EXPECT_EQ(verifier.VerifyCached(key, NewSecretKey()), std::nullopt);
+  // A change of generation (regeneration) drops the entry: no answer, and none after either.
+  Mutate([](LiveAccess& a) { a.generation = 2; });
+  EXPECT_EQ(verifier.VerifyCached(key, secret), std::nullopt);
+  EXPECT_EQ(cache.size(), 0u);
+}
+
 TEST_F(BasicVerifierTest, WrongSecretDenied) {
   ExpectDenied(Run(key, NewSecretKey()), BasicOutcome::kWrongSecret);
   EXPECT_EQ(cache.size(), 0u);
@@ -364,6 +378,48 @@ TEST(BasicCredentialsTest, DecodesEveryLengthAndRefusesNonCanonicalBase64) {
   }
   EXPECT_EQ(ParseBasicAuthorization("Basic YTo=").value().secret.value(), "");        // "a:"
   EXPECT_EQ(ParseBasicAuthorization("Basic YTpiYw==").value().secret.value(), "bc");  // "a:bc"
+}
+
+TEST(BasicCredentialsTest, DecodedBasicViewsItsOwnBufferAndParsesAgain) {
+  DecodedBasic d;
+  ASSERT_TRUE(d.Parse(FormatBasicAuthorization("ordo_ak_x", "first:secret")).has_value());
+  EXPECT_EQ(d.user(), "ordo_ak_x");
+  EXPECT_EQ(d.secret(), "first:secret");
+  // A failed parse leaves nothing behind from the one before.
+  EXPECT_EQ(d.Parse("Basic YWJj").error(), BasicParseError::kNoColon);
+  EXPECT_EQ(d.user(), "");
+  EXPECT_EQ(d.secret(), "");
+  ASSERT_TRUE(d.Parse(FormatBasicAuthorization("u", "s")).has_value());
+  EXPECT_EQ(d.user(), "u");
+  EXPECT_EQ(d.secret(), "s");
+}
+
+TEST(BasicCredentialsTest, LongCredentialsDecodeOutsideTheInlineBuffer) {
+  // Past the 192 bytes kept inline, on both sides of the boundary.
+  for (std::size_t n : {180u, 189u, 190u, 191u, 192u, 300u, 5000u}) {
+    std::string secret;
+    for (std::size_t i = 0; i < n; ++i) secret.push_back(static_cast<char>('!' + (i * 37) % 94));
+    DecodedBasic d;
+    ASSERT_TRUE(d.Parse(FormatBasicAuthorization("ordo_ak_k", secret)).has_value()) << n;
+    EXPECT_EQ(d.user(), "ordo_ak_k") << n;
+    EXPECT_EQ(d.secret(), secret) << n;
+  }
+}
+
+TEST(BasicCredentialsTest, ControlCharactersRefusedAnywhere) {
+  // At every position of a text longer than one 16-byte chunk: NUL, TAB, ESC, DEL.
+  const std::string clean = "ordo_ak_abc:" + std::string(40, 's');
+  for (char c : {'\0', '\t', '\x1b', '\x7f'}) {
+    for (std::size_t at = 0; at < clean.size(); ++at) {
+      std::string text = clean;
+      text[at] = c;
+      EXPECT_EQ(ParseBasicAuthorization(FormatBasicAuthorization("u", text)).error(),
+                BasicParseError::kBadEncoding)
+          << int(c) << " at " << at;
+    }
+  }
+  EXPECT_TRUE(
+      ParseBasicAuthorization(FormatBasicAuthorization("ordo_ak_abc", "~ \x80")).has_value());
 }
 
 }  // namespace

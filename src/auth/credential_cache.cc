@@ -24,10 +24,9 @@ void CredentialCache::EraseLocked(Entries::iterator it) {
 }
 
 std::optional<CachedCheck> CredentialCache::Lookup(std::string_view access_key,
-                                                   std::string_view secret) {
+                                                   std::string_view secret, TimePoint now) {
   if (!enabled()) return std::nullopt;  // and no MAC to compute
   const Fingerprint fp = FingerprintOf(access_key, secret);
-  TimePoint now = clock_.Now();
   std::lock_guard lock(mu_);
   auto it = entries_.find(fp);
   if (it == entries_.end()) return std::nullopt;
@@ -49,13 +48,14 @@ void CredentialCache::Insert(std::string_view access_key, std::string_view secre
   // Entries all live ttl_, so the oldest inserted is also the first to expire.
   while (entries_.size() >= max_entries_) EraseLocked(entries_.find(insertion_order_.front()));
   insertion_order_.push_back(fp);
-  entries_.emplace(fp, Entry{std::move(check), expires, std::prev(insertion_order_.end())});
+  entries_.emplace(
+      fp, Entry{std::string(access_key), check, expires, std::prev(insertion_order_.end())});
 }
 
 void CredentialCache::Invalidate(std::string_view access_key) {
   std::lock_guard lock(mu_);
   for (auto it = entries_.begin(); it != entries_.end();) {
-    if (it->second.check.access_key == access_key) {
+    if (it->second.access_key == access_key) {
       auto next = std::next(it);
       EraseLocked(it);
       it = next;

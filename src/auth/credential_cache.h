@@ -29,7 +29,6 @@
 namespace ordo::auth {
 
 struct CachedCheck {
-  std::string access_key;
   long long generation = 0;
   // True when the secret matched the previous secret (grace period) rather than the current one.
   bool previous_secret = false;
@@ -43,7 +42,12 @@ class CredentialCache {
   CredentialCache(const CredentialCache&) = delete;
   CredentialCache& operator=(const CredentialCache&) = delete;
 
-  std::optional<CachedCheck> Lookup(std::string_view access_key, std::string_view secret);
+  std::optional<CachedCheck> Lookup(std::string_view access_key, std::string_view secret) {
+    return Lookup(access_key, secret, clock_.Now());
+  }
+  // With the caller's reading of the clock (a cached Basic request reads it once).
+  std::optional<CachedCheck> Lookup(std::string_view access_key, std::string_view secret,
+                                    TimePoint now);
   void Insert(std::string_view access_key, std::string_view secret, CachedCheck check);
   // Drops every entry of that access.
   void Invalidate(std::string_view access_key);
@@ -62,6 +66,7 @@ class CredentialCache {
     }
   };
   struct Entry {
+    std::string access_key;  // for Invalidate
     CachedCheck check;
     TimePoint expires;
     std::list<Fingerprint>::iterator order;  // position in insertion_order_

@@ -15,26 +15,26 @@ class CredentialCacheTest : public ::testing::Test {
 
 TEST_F(CredentialCacheTest, MissThenHit) {
   EXPECT_EQ(cache.Lookup("ak", "sk"), std::nullopt);
-  cache.Insert("ak", "sk", CachedCheck{"ak", 7, false});
+  cache.Insert("ak", "sk", CachedCheck{7, false});
   auto hit = cache.Lookup("ak", "sk");
   ASSERT_TRUE(hit.has_value());
-  EXPECT_EQ(hit->access_key, "ak");
   EXPECT_EQ(hit->generation, 7);
+  EXPECT_FALSE(hit->previous_secret);
 }
 
 TEST_F(CredentialCacheTest, OtherSecretMisses) {
-  cache.Insert("ak", "sk", CachedCheck{"ak", 1, false});
+  cache.Insert("ak", "sk", CachedCheck{1, false});
   EXPECT_EQ(cache.Lookup("ak", "sk2"), std::nullopt);
   EXPECT_EQ(cache.Lookup("ak2", "sk"), std::nullopt);
 }
 
 TEST_F(CredentialCacheTest, SeparatorPreventsSplitConfusion) {
-  cache.Insert("ab", "c", CachedCheck{"ab", 1, false});
+  cache.Insert("ab", "c", CachedCheck{1, false});
   EXPECT_EQ(cache.Lookup("a", "bc"), std::nullopt);
 }
 
 TEST_F(CredentialCacheTest, ExpiresAfterTtl) {
-  cache.Insert("ak", "sk", CachedCheck{"ak", 1, false});
+  cache.Insert("ak", "sk", CachedCheck{1, false});
   clock.Advance(seconds(299));
   EXPECT_TRUE(cache.Lookup("ak", "sk").has_value());
   clock.Advance(seconds(1));
@@ -43,9 +43,9 @@ TEST_F(CredentialCacheTest, ExpiresAfterTtl) {
 }
 
 TEST_F(CredentialCacheTest, InvalidateDropsAllOfAnAccess) {
-  cache.Insert("ak", "old", CachedCheck{"ak", 1, true});
-  cache.Insert("ak", "new", CachedCheck{"ak", 2, false});
-  cache.Insert("other", "sk", CachedCheck{"other", 1, false});
+  cache.Insert("ak", "old", CachedCheck{1, true});
+  cache.Insert("ak", "new", CachedCheck{2, false});
+  cache.Insert("other", "sk", CachedCheck{1, false});
   cache.Invalidate("ak");
   EXPECT_EQ(cache.Lookup("ak", "old"), std::nullopt);
   EXPECT_EQ(cache.Lookup("ak", "new"), std::nullopt);
@@ -53,19 +53,19 @@ TEST_F(CredentialCacheTest, InvalidateDropsAllOfAnAccess) {
 }
 
 TEST_F(CredentialCacheTest, BoundedEvictsOldest) {
-  cache.Insert("a", "1", CachedCheck{"a", 1, false});
-  cache.Insert("b", "1", CachedCheck{"b", 1, false});
-  cache.Insert("c", "1", CachedCheck{"c", 1, false});
-  cache.Insert("d", "1", CachedCheck{"d", 1, false});
+  cache.Insert("a", "1", CachedCheck{1, false});
+  cache.Insert("b", "1", CachedCheck{1, false});
+  cache.Insert("c", "1", CachedCheck{1, false});
+  cache.Insert("d", "1", CachedCheck{1, false});
   EXPECT_EQ(cache.size(), 3u);
   EXPECT_EQ(cache.Lookup("a", "1"), std::nullopt);
   EXPECT_TRUE(cache.Lookup("d", "1").has_value());
 }
 
 TEST_F(CredentialCacheTest, ReinsertRefreshes) {
-  cache.Insert("a", "1", CachedCheck{"a", 1, false});
+  cache.Insert("a", "1", CachedCheck{1, false});
   clock.Advance(seconds(200));
-  cache.Insert("a", "1", CachedCheck{"a", 2, false});
+  cache.Insert("a", "1", CachedCheck{2, false});
   clock.Advance(seconds(200));
   auto hit = cache.Lookup("a", "1");
   ASSERT_TRUE(hit.has_value());
@@ -76,14 +76,14 @@ TEST_F(CredentialCacheTest, ReinsertRefreshes) {
 TEST_F(CredentialCacheTest, KeysDifferPerProcessInstance) {
   // Two caches (two processes) do not share fingerprints: an entry of one is not in the other.
   CredentialCache other(clock, 3);
-  cache.Insert("a", "1", CachedCheck{"a", 1, false});
+  cache.Insert("a", "1", CachedCheck{1, false});
   EXPECT_EQ(other.Lookup("a", "1"), std::nullopt);
 }
 
 TEST_F(CredentialCacheTest, ZeroEntriesRemembersNothing) {
   CredentialCache off(clock, 0);
   EXPECT_FALSE(off.enabled());
-  off.Insert("ak", "sk", CachedCheck{"ak", 1, false});
+  off.Insert("ak", "sk", CachedCheck{1, false});
   EXPECT_EQ(off.Lookup("ak", "sk"), std::nullopt);
   EXPECT_EQ(off.size(), 0u);
 }
