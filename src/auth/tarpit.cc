@@ -61,7 +61,10 @@ void Tarpit::Run() {
       continue;
     }
     if (!stopping_ && Clock::now() < pending_.top().due) {
-      cv_.wait_until(lock, pending_.top().due);
+      // A copy: wait_until reads its deadline again after waking, and the queue's storage may
+      // have moved meanwhile (a push from another thread reallocates it).
+      const Clock::time_point due = pending_.top().due;
+      cv_.wait_until(lock, due);
       continue;
     }
     // priority_queue::top is const; the answer is moved out before pop, which does not read it.

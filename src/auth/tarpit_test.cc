@@ -53,6 +53,30 @@ TEST(TarpitTest, NoBoundLeftAnswersInline) {
   EXPECT_TRUE(ran);
 }
 
+TEST(TarpitTest, AnswersHeldWhileTheThreadWaitsAreAllDelivered) {
+  // The tarpit's thread waits for the first answer's due time while other threads hold many
+  // later ones (the queue's storage is reallocated under the waiting thread: AddressSanitizer
+  // caught a deadline read from the old storage after the wait).
+  Tarpit tarpit(30ms, 1000);
+  constexpr int kHeld = 200;
+  std::atomic<int> answered{0};
+  std::promise<void> all;
+  auto answer = [&] {
+    if (answered.fetch_add(1) + 1 == kHeld) all.set_value();
+  };
+  tarpit.Hold(10s, answer);
+  std::vector<std::thread> holders;
+  for (int t = 0; t < 4; ++t) {
+    holders.emplace_back([&, t] {
+      for (int i = 0; i < kHeld / 4 - (t == 0 ? 1 : 0); ++i) tarpit.Hold(10s, answer);
+    });
+  }
+  for (auto& h : holders) h.join();
+  ASSERT_EQ(all.get_future().wait_for(10s), std::future_status::ready);
+  EXPECT_EQ(answered.load(), kHeld);
+  EXPECT_EQ(tarpit.held(), 0u);
+}
+
 TEST(TarpitTest, EarlierDueAnswersFirst) {
   Tarpit tarpit(10s);
   std::mutex mu;
