@@ -66,6 +66,7 @@ TEST(TarpitTest, AnswersHeldWhileTheThreadWaitsAreAllDelivered) {
   };
   tarpit.Hold(10s, answer);
   std::vector<std::thread> holders;
+  holders.reserve(4);
   for (int t = 0; t < 4; ++t) {
     holders.emplace_back([&, t] {
       for (int i = 0; i < kHeld / 4 - (t == 0 ? 1 : 0); ++i) tarpit.Hold(10s, answer);
