@@ -91,13 +91,17 @@ class AuthMiddleware final : public Authenticator {
     // A client that keeps sending the same credentials is answered here, synchronously and
     // without a copy of them (the path of cached Basic, issue 8 S3); anything else goes through
     // the whole pipeline.
+    // The decoded secret is wiped before the route's handler runs (inside `done`).
     if (auto cached = m_.verifier.VerifyCached(creds.user(), creds.secret())) {
+      creds.Clear();
       m_.Count("basic", "cached");
       m_.accesses.NoteUse(cached->access->access_key, request->client_address);
       return done(AccessPrincipal(*cached->access));
     }
-    CheckAccessCredentials(m_, request, std::string(creds.user()),
-                           auth::SecretString(std::string(creds.secret())),
+    std::string access_key(creds.user());
+    auth::SecretString secret(std::string(creds.secret()));
+    creds.Clear();
+    CheckAccessCredentials(m_, request, std::move(access_key), std::move(secret),
                            [done = std::move(done)](Result<auth::VerifiedAccess> v) {
                              if (!v) return done(Fail(v.error()));
                              done(AccessPrincipal(*v->access));

@@ -45,9 +45,11 @@ class DecodedBasic {
   std::string_view user() const { return user_; }
   std::string_view secret() const { return secret_; }
 
- private:
+  // Wipes what was decoded now, rather than at the end of the object; user() and secret() are
+  // empty afterwards.
   void Clear();
 
+ private:
   // 192 bytes decode 256 base64 characters: an Ordo access key and secret need 86.
   alignas(16) char inline_[192] = {};
   std::string spill_;  // longer credentials (wiped by Clear too)

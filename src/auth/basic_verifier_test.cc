@@ -392,6 +392,9 @@ TEST(BasicCredentialsTest, DecodedBasicViewsItsOwnBufferAndParsesAgain) {
   ASSERT_TRUE(d.Parse(FormatBasicAuthorization("u", "s")).has_value());
   EXPECT_EQ(d.user(), "u");
   EXPECT_EQ(d.secret(), "s");
+  d.Clear();
+  EXPECT_EQ(d.user(), "");
+  EXPECT_EQ(d.secret(), "");
 }
 
 TEST(BasicCredentialsTest, LongCredentialsDecodeOutsideTheInlineBuffer) {
