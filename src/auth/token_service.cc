@@ -160,29 +160,32 @@ constexpr std::size_t kMaxCachedTokenBytes = 1024;
 constexpr seconds kVerifiedTtl{60};
 }  // namespace
 
-std::optional<TokenClaims> TokenService::CachedClaims(std::string_view token) {
-  if (token.size() > kMaxCachedTokenBytes) return std::nullopt;
+TokenService::VerifiedPtr TokenService::CachedClaims(std::string_view token) {
+  if (token.size() > kMaxCachedTokenBytes) return nullptr;
   const TimePoint now = clock_.Now();
   std::lock_guard lock(verified_mu_);
-  auto it = verified_.find(std::string(token));
-  if (it == verified_.end() || now >= it->second.valid_until) return std::nullopt;
-  return it->second.claims;
+  auto it = verified_.find(token);
+  if (it == verified_.end() || now >= it->second->valid_until) return nullptr;
+  return it->second;
 }
 
-void TokenService::RememberClaims(std::string_view token, const TokenClaims& claims) {
-  if (token.size() > kMaxCachedTokenBytes) return;
+TokenService::VerifiedPtr TokenService::RememberClaims(std::string_view token, TokenClaims claims) {
   // Never beyond the token's own expiry (with the skew the verifier allows).
   const TimePoint until =
       std::min(clock_.Now() + kVerifiedTtl, FromUnixSeconds(claims.exp) + config_.jwt.clock_skew);
+  std::set<std::string> scopes = SplitScopeString(claims.scope);
+  auto verified = std::make_shared<const VerifiedToken>(
+      VerifiedToken{std::move(claims), std::move(scopes), until});
+  if (token.size() > kMaxCachedTokenBytes) return verified;
   std::lock_guard lock(verified_mu_);
-  std::string key(token);
-  if (verified_.contains(key)) return;
+  if (verified_.contains(token)) return verified;
   while (verified_.size() >= kMaxVerifiedTokens && !verified_order_.empty()) {
     verified_.erase(verified_order_.front());
     verified_order_.pop_front();
   }
-  verified_order_.push_back(key);
-  verified_.emplace(std::move(key), VerifiedToken{claims, until});
+  verified_order_.emplace_back(token);
+  verified_.emplace(std::string(token), verified);
+  return verified;
 }
 
 Result<Principal> TokenService::VerifyBearer(std::string_view token, std::string* reason) {
@@ -202,14 +205,13 @@ Result<Principal> TokenService::VerifyBearer(std::string_view token, std::string
     if (reason) *reason = std::string(JwtErrorName(claims.error()));
     return Fail(InvalidToken());
   }
-  RememberClaims(token, *claims);
-  return PrincipalOf(*claims, reason);
+  return PrincipalOf(*RememberClaims(token, std::move(*claims)), reason);
 }
 
-Result<Principal> TokenService::PrincipalOf(const TokenClaims& c, std::string* reason) const {
-  const TokenClaims* claims = &c;
-  auto live = accesses_.Find(claims->sub);
-  if (!live && load_missing_) live = load_missing_(claims->sub);
+Result<Principal> TokenService::PrincipalOf(const VerifiedToken& token, std::string* reason) const {
+  const TokenClaims& claims = token.claims;
+  auto live = accesses_.Find(claims.sub);
+  if (!live && load_missing_) live = load_missing_(claims.sub);
   if (!live) {
     if (reason) *reason = "access_gone";
     return Fail(InvalidToken());
@@ -218,7 +220,7 @@ Result<Principal> TokenService::PrincipalOf(const TokenClaims& c, std::string* r
     if (reason) *reason = live->enabled ? "access_expired" : "access_disabled";
     return Fail(InvalidToken());
   }
-  if (claims->gen != live->generation) {
+  if (claims.gen != live->generation) {
     if (reason) *reason = "outdated_generation";
     return Fail(InvalidToken());
   }
@@ -228,8 +230,9 @@ Result<Principal> TokenService::PrincipalOf(const TokenClaims& c, std::string* r
   p.name = live->access_key;
   p.display_name = live->name;
   p.right = live->right;
-  for (const auto& s : SplitScopeString(claims->scope)) {
-    if (live->scopes.contains(s)) p.scopes.insert(s);
+  // Both sorted: each kept scope goes in at the end.
+  for (const auto& s : token.scopes) {
+    if (live->scopes.contains(s)) p.scopes.insert(p.scopes.end(), s);
   }
   return p;
 }

@@ -22,10 +22,13 @@
 #include <chrono>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -101,17 +104,27 @@ class TokenService {
   const TokenConfig config_;
   KeyRing ring_;
   JwtCodec codec_;
-  // Tokens whose signature and claims were verified, with the time until which that stands.
+  // Tokens whose signature and claims were verified, with the time until which that stands and
+  // their scopes already split. Shared and immutable, so that a hit (every request of a client
+  // that reuses its token) copies one pointer, not the claims.
   struct VerifiedToken {
     TokenClaims claims;
+    std::set<std::string> scopes;  // of claims.scope
     TimePoint valid_until;
   };
-  std::optional<TokenClaims> CachedClaims(std::string_view token);
+  using VerifiedPtr = std::shared_ptr<const VerifiedToken>;
+  VerifiedPtr CachedClaims(std::string_view token);
+  // Remembers the claims of a token just verified (unless it is too large) and returns them.
+  VerifiedPtr RememberClaims(std::string_view token, TokenClaims claims);
   // The live-access half of the Bearer check.
-  Result<Principal> PrincipalOf(const TokenClaims& claims, std::string* reason) const;
-  void RememberClaims(std::string_view token, const TokenClaims& claims);
+  Result<Principal> PrincipalOf(const VerifiedToken& token, std::string* reason) const;
+  // Looks tokens up by string_view, without a copy of the token.
+  struct TokenHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
   std::mutex verified_mu_;
-  std::unordered_map<std::string, VerifiedToken> verified_;
+  std::unordered_map<std::string, VerifiedPtr, TokenHash, std::equal_to<>> verified_;
   std::deque<std::string> verified_order_;  // insertion order, for the bound
 
   std::mutex maintenance_mu_;  // one rotation or reload at a time
