@@ -51,6 +51,13 @@ Principal AccessPrincipal(const auth::LiveAccess& a) {
   return p;
 }
 
+// A Basic check that let the access in: counted, and its last use noted.
+void NoteBasicAllowed(AuthModule& m, const http::Request& r, const auth::LiveAccess& a,
+                      bool cached) {
+  m.Count("basic", cached ? "cached" : "ok");
+  m.accesses.NoteUse(a.access_key, r.client_address);
+}
+
 Error Unauthenticated() { return MissingCredentials(); }
 
 class AuthMiddleware final : public Authenticator {
@@ -90,12 +97,11 @@ class AuthMiddleware final : public Authenticator {
     }
     // A client that keeps sending the same credentials is answered here, synchronously and
     // without a copy of them (the path of cached Basic, issue 8 S3); anything else goes through
-    // the whole pipeline.
-    // The decoded secret is wiped before the route's handler runs (inside `done`).
+    // the whole pipeline. Either way the decoded secret is wiped before the route's handler
+    // runs (inside `done`).
     if (auto cached = m_.verifier.VerifyCached(creds.user(), creds.secret())) {
       creds.Clear();
-      m_.Count("basic", "cached");
-      m_.accesses.NoteUse(cached->access->access_key, request->client_address);
+      NoteBasicAllowed(m_, *request, *cached->access, /*cached=*/true);
       return done(AccessPrincipal(*cached->access));
     }
     std::string access_key(creds.user());
@@ -281,8 +287,7 @@ void CheckAccessCredentials(AuthModule& m, const http::RequestPtr& request, std:
       [&m, request, key = std::move(key_copy), done = std::move(done)](
           Result<auth::VerifiedAccess> v, auth::BasicOutcome outcome) {
         if (v) {
-          m.Count("basic", outcome == auth::BasicOutcome::kAllowedCached ? "cached" : "ok");
-          m.accesses.NoteUse(key, request->client_address);
+          NoteBasicAllowed(m, *request, *v->access, outcome == auth::BasicOutcome::kAllowedCached);
           return done(std::move(v));
         }
         if (outcome == auth::BasicOutcome::kAbandoned) {

@@ -146,11 +146,8 @@ void BasicVerifier::Decide(const std::string& access_key, const SecretString& se
   // microsecond against a hash's milliseconds:
   // - an identical request queued earlier succeeded: served from the cache (a burst of one
   //   uncached credential pays one hash, not one per request);
-  if (auto hit = cache_.Lookup(access_key, secret.view())) {
-    auto live = accesses_.Find(access_key);
-    if (live && CacheStillValid(*hit, *live, clock_.Now())) {
-      return done(VerifiedAccess{live, hit->previous_secret}, BasicOutcome::kAllowedCached);
-    }
+  if (auto cached = VerifyCached(access_key, secret.view())) {
+    return done(std::move(*cached), BasicOutcome::kAllowedCached);
   }
   // - failures queued earlier crossed a threshold: refused like any throttled attempt. Without
   //   this, a flood of wrong secrets on N connections buys N hashes each time a back-off ends.

@@ -42,10 +42,7 @@ class CredentialCache {
   CredentialCache(const CredentialCache&) = delete;
   CredentialCache& operator=(const CredentialCache&) = delete;
 
-  std::optional<CachedCheck> Lookup(std::string_view access_key, std::string_view secret) {
-    return Lookup(access_key, secret, clock_.Now());
-  }
-  // With the caller's reading of the clock (a cached Basic request reads it once).
+  // `now` is the caller's reading of the clock (a cached Basic request reads it once).
   std::optional<CachedCheck> Lookup(std::string_view access_key, std::string_view secret,
                                     TimePoint now);
   void Insert(std::string_view access_key, std::string_view secret, CachedCheck check);

@@ -14,9 +14,9 @@ class CredentialCacheTest : public ::testing::Test {
 };
 
 TEST_F(CredentialCacheTest, MissThenHit) {
-  EXPECT_EQ(cache.Lookup("ak", "sk"), std::nullopt);
+  EXPECT_EQ(cache.Lookup("ak", "sk", clock.Now()), std::nullopt);
   cache.Insert("ak", "sk", CachedCheck{7, false});
-  auto hit = cache.Lookup("ak", "sk");
+  auto hit = cache.Lookup("ak", "sk", clock.Now());
   ASSERT_TRUE(hit.has_value());
   EXPECT_EQ(hit->generation, 7);
   EXPECT_FALSE(hit->previous_secret);
@@ -24,21 +24,21 @@ TEST_F(CredentialCacheTest, MissThenHit) {
 
 TEST_F(CredentialCacheTest, OtherSecretMisses) {
   cache.Insert("ak", "sk", CachedCheck{1, false});
-  EXPECT_EQ(cache.Lookup("ak", "sk2"), std::nullopt);
-  EXPECT_EQ(cache.Lookup("ak2", "sk"), std::nullopt);
+  EXPECT_EQ(cache.Lookup("ak", "sk2", clock.Now()), std::nullopt);
+  EXPECT_EQ(cache.Lookup("ak2", "sk", clock.Now()), std::nullopt);
 }
 
 TEST_F(CredentialCacheTest, SeparatorPreventsSplitConfusion) {
   cache.Insert("ab", "c", CachedCheck{1, false});
-  EXPECT_EQ(cache.Lookup("a", "bc"), std::nullopt);
+  EXPECT_EQ(cache.Lookup("a", "bc", clock.Now()), std::nullopt);
 }
 
 TEST_F(CredentialCacheTest, ExpiresAfterTtl) {
   cache.Insert("ak", "sk", CachedCheck{1, false});
   clock.Advance(seconds(299));
-  EXPECT_TRUE(cache.Lookup("ak", "sk").has_value());
+  EXPECT_TRUE(cache.Lookup("ak", "sk", clock.Now()).has_value());
   clock.Advance(seconds(1));
-  EXPECT_EQ(cache.Lookup("ak", "sk"), std::nullopt);
+  EXPECT_EQ(cache.Lookup("ak", "sk", clock.Now()), std::nullopt);
   EXPECT_EQ(cache.size(), 0u);
 }
 
@@ -47,9 +47,9 @@ TEST_F(CredentialCacheTest, InvalidateDropsAllOfAnAccess) {
   cache.Insert("ak", "new", CachedCheck{2, false});
   cache.Insert("other", "sk", CachedCheck{1, false});
   cache.Invalidate("ak");
-  EXPECT_EQ(cache.Lookup("ak", "old"), std::nullopt);
-  EXPECT_EQ(cache.Lookup("ak", "new"), std::nullopt);
-  EXPECT_TRUE(cache.Lookup("other", "sk").has_value());
+  EXPECT_EQ(cache.Lookup("ak", "old", clock.Now()), std::nullopt);
+  EXPECT_EQ(cache.Lookup("ak", "new", clock.Now()), std::nullopt);
+  EXPECT_TRUE(cache.Lookup("other", "sk", clock.Now()).has_value());
 }
 
 TEST_F(CredentialCacheTest, BoundedEvictsOldest) {
@@ -58,8 +58,8 @@ TEST_F(CredentialCacheTest, BoundedEvictsOldest) {
   cache.Insert("c", "1", CachedCheck{1, false});
   cache.Insert("d", "1", CachedCheck{1, false});
   EXPECT_EQ(cache.size(), 3u);
-  EXPECT_EQ(cache.Lookup("a", "1"), std::nullopt);
-  EXPECT_TRUE(cache.Lookup("d", "1").has_value());
+  EXPECT_EQ(cache.Lookup("a", "1", clock.Now()), std::nullopt);
+  EXPECT_TRUE(cache.Lookup("d", "1", clock.Now()).has_value());
 }
 
 TEST_F(CredentialCacheTest, ReinsertRefreshes) {
@@ -67,7 +67,7 @@ TEST_F(CredentialCacheTest, ReinsertRefreshes) {
   clock.Advance(seconds(200));
   cache.Insert("a", "1", CachedCheck{2, false});
   clock.Advance(seconds(200));
-  auto hit = cache.Lookup("a", "1");
+  auto hit = cache.Lookup("a", "1", clock.Now());
   ASSERT_TRUE(hit.has_value());
   EXPECT_EQ(hit->generation, 2);
   EXPECT_EQ(cache.size(), 1u);
@@ -77,14 +77,14 @@ TEST_F(CredentialCacheTest, KeysDifferPerProcessInstance) {
   // Two caches (two processes) do not share fingerprints: an entry of one is not in the other.
   CredentialCache other(clock, 3);
   cache.Insert("a", "1", CachedCheck{1, false});
-  EXPECT_EQ(other.Lookup("a", "1"), std::nullopt);
+  EXPECT_EQ(other.Lookup("a", "1", clock.Now()), std::nullopt);
 }
 
 TEST_F(CredentialCacheTest, ZeroEntriesRemembersNothing) {
   CredentialCache off(clock, 0);
   EXPECT_FALSE(off.enabled());
   off.Insert("ak", "sk", CachedCheck{1, false});
-  EXPECT_EQ(off.Lookup("ak", "sk"), std::nullopt);
+  EXPECT_EQ(off.Lookup("ak", "sk", clock.Now()), std::nullopt);
   EXPECT_EQ(off.size(), 0u);
 }
 
